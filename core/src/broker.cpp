@@ -1,0 +1,228 @@
+#include "broker.hpp"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+#include "log.hpp"
+
+namespace hepek::core {
+
+namespace {
+
+void write_private_file(const std::string& path, const std::string& content) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write " + temporary);
+    out << content;
+  }
+  chmod(temporary.c_str(), 0600);
+  if (rename(temporary.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot replace " + path);
+}
+
+std::string current_user_name() {
+  if (const passwd* entry = getpwuid(geteuid())) return entry->pw_name;
+  return "root";
+}
+
+sockaddr_in make_address(const std::string& host, int port) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  const std::string ip = host == "localhost" ? "127.0.0.1" : host;
+  if (inet_pton(AF_INET, ip.c_str(), &address.sin_addr) != 1) address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return address;
+}
+
+}  // namespace
+
+std::string random_token(std::size_t bytes) {
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  std::string raw(bytes, '\0');
+  urandom.read(raw.data(), static_cast<std::streamsize>(bytes));
+  if (!urandom) throw std::runtime_error("cannot read /dev/urandom");
+  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::string token;
+  for (unsigned char byte : raw) token += alphabet[byte % 62];
+  return token;
+}
+
+bool port_accepts(const std::string& host, int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in address = make_address(host == "0.0.0.0" ? "127.0.0.1" : host, port);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  close(fd);
+  return ok;
+}
+
+bool port_in_use(const std::string& host, int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in address = make_address(host, port);
+  const bool in_use = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 && errno == EADDRINUSE;
+  close(fd);
+  return in_use;
+}
+
+AccountStore::AccountStore(std::string path) : path_(std::move(path)) {
+  std::ifstream in(path_);
+  if (!in) return;
+  const auto json = nlohmann::json::parse(in, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    log_warning("broker", fmt::format("{} is not valid JSON; generating new bus accounts", path_));
+    return;
+  }
+  for (const auto& [user, password] : json.items())
+    if (password.is_string()) accounts_[user] = password;
+}
+
+BrokerAccount AccountStore::get_or_create(const std::string& username) {
+  auto [it, inserted] = accounts_.try_emplace(username, std::string());
+  if (inserted) it->second = random_token(24);
+  return {username, it->second};
+}
+
+void AccountStore::save() const {
+  nlohmann::json json = nlohmann::json::object();
+  for (const auto& [user, password] : accounts_) json[user] = password;
+  write_private_file(path_, json.dump(2) + "\n");
+}
+
+BrokerSupervisor::BrokerSupervisor(std::string directory, std::string bind_address, int port)
+    : directory_(std::move(directory)), bind_address_(std::move(bind_address)), port_(port) {}
+
+BrokerSupervisor::~BrokerSupervisor() { stop(); }
+
+void BrokerSupervisor::prepare(const std::vector<AccountAcl>& acls, AccountStore& accounts) {
+  mkdir(directory_.c_str(), 0700);
+  chmod(directory_.c_str(), 0700);
+  // Plain "user:password" lines, then mosquitto_passwd -U hashes them in place (the broker's own hashing).
+  std::string passwords;
+  for (const auto& acl : acls) {
+    const BrokerAccount account = accounts.get_or_create(acl.username);
+    passwords += account.username + ":" + account.password + "\n";
+  }
+  accounts.save();
+  const std::string password_file = directory_ + "/passwd";
+  write_private_file(password_file, passwords);
+  ChildProcess hasher;
+  hasher.start({"mosquitto_passwd", "-U", password_file}, directory_ + "/mosquitto.log");
+  std::string how;
+  for (int i = 0; i < 1000 && !hasher.exited(&how); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (how != "exited with status 0")
+    throw std::runtime_error("mosquitto_passwd could not hash the bus passwords (" + how + ")");
+
+  write_private_file(directory_ + "/acl", render_mosquitto_acl(acls));
+  // Mosquitto started as root drops to user "mosquitto", which cannot enter the 0700 data dir: run it as the
+  // hub's own user instead.
+  const std::string conf = fmt::format(
+      "# Generated by the HEPEK hub at every start; edit config/hepek.toml instead.\n"
+      "per_listener_settings false\n"
+      "listener {} {}\n"
+      "allow_anonymous false\n"
+      "password_file {}/passwd\n"
+      "acl_file {}/acl\n"
+      "persistence true\n"
+      "persistence_location {}/\n"
+      "persistence_file mosquitto.db\n"
+      "autosave_interval 60\n"
+      "set_tcp_nodelay true\n"
+      "max_queued_messages 100000\n"
+      "user {}\n"
+      "log_dest stderr\n"
+      "log_type error\nlog_type warning\nlog_type notice\n",
+      port_, bind_address_, directory_, directory_, directory_, current_user_name());
+  write_private_file(directory_ + "/mosquitto.conf", conf);
+}
+
+void BrokerSupervisor::launch() {
+  child_.start({"mosquitto", "-c", directory_ + "/mosquitto.conf"}, directory_ + "/mosquitto.log");
+}
+
+bool BrokerSupervisor::wait_until_accepting(int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (child_.exited()) return false;
+    if (port_accepts(bind_address_, port_)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+std::string BrokerSupervisor::log_tail() const {
+  std::ifstream in(directory_ + "/mosquitto.log");
+  std::string line, tail;
+  std::vector<std::string> lines;
+  while (std::getline(in, line)) lines.push_back(line);
+  for (std::size_t i = lines.size() > 5 ? lines.size() - 5 : 0; i < lines.size(); ++i) tail += "\n  " + lines[i];
+  return tail;
+}
+
+void BrokerSupervisor::start() {
+  if (port_in_use(bind_address_, port_))
+    throw std::runtime_error(fmt::format(
+        "port {} on {} is already in use (another MQTT broker, such as a system Mosquitto?). Stop it, choose "
+        "another [bus] port, or use it with [bus] broker = \"mqtt://localhost:{}\"",
+        port_, bind_address_, port_));
+  stopping_ = false;
+  launch();
+  if (!wait_until_accepting(10000)) {
+    const std::string tail = log_tail();
+    child_.stop(500);
+    throw std::runtime_error(fmt::format("the embedded Mosquitto did not start on {}:{}; its log says:{}",
+                                         bind_address_, port_, tail));
+  }
+  supervisor_ = std::thread([this] { supervise(); });
+}
+
+void BrokerSupervisor::supervise() {
+  int backoff_ms = 200;
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, std::chrono::milliseconds(100));
+    if (stopping_) break;
+    std::string how;
+    if (!child_.exited(&how)) {
+      backoff_ms = 200;
+      continue;
+    }
+    log_warning("broker", fmt::format("the embedded Mosquitto {}; restarting it in {} ms", how, backoff_ms));
+    wake_.wait_for(lock, std::chrono::milliseconds(backoff_ms));
+    if (stopping_) break;
+    backoff_ms = std::min(backoff_ms * 2, 5000);
+    try {
+      launch();
+      if (wait_until_accepting(10000)) {
+        ++restarts_;
+        log_info("broker", "the embedded Mosquitto is back; clients reconnect");
+      }
+    } catch (const std::exception& e) {
+      log_error("broker", std::string("cannot restart Mosquitto: ") + e.what());
+    }
+  }
+}
+
+bool BrokerSupervisor::running() { return child_.pid() > 0 && !child_.exited(); }
+
+void BrokerSupervisor::stop() {
+  stopping_ = true;
+  wake_.notify_all();
+  if (supervisor_.joinable()) supervisor_.join();
+  child_.stop(3000);
+}
+
+}  // namespace hepek::core

@@ -1,0 +1,76 @@
+// The embedded Mosquitto broker: its generated files and a supervised child process.
+//
+// Contract: prepare() writes mosquitto.conf, a hashed password file and an ACL file into the broker directory (inside
+// the 0700 data dir); start() refuses a port already in use with a message suggesting an external broker, spawns
+// mosquitto, and returns once it accepts connections (or throws with the broker's own log lines). A supervisor thread
+// restarts a broker that dies, with backoff, until stop(). Not copyable; start/stop from one thread.
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <condition_variable>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "acl.hpp"
+#include "child_process.hpp"
+
+namespace hepek::core {
+
+struct BrokerAccount {
+  std::string username;
+  std::string password;
+};
+
+// Generated credentials, kept in <broker dir>/accounts.json (0600) so external tools keep working across restarts.
+class AccountStore {
+ public:
+  explicit AccountStore(std::string path);
+  BrokerAccount get_or_create(const std::string& username);
+  void save() const;
+  bool has(const std::string& username) const { return accounts_.count(username) > 0; }
+
+ private:
+  std::string path_;
+  std::map<std::string, std::string> accounts_;
+};
+
+std::string random_token(std::size_t bytes);
+
+class BrokerSupervisor {
+ public:
+  BrokerSupervisor(std::string directory, std::string bind_address, int port);
+  ~BrokerSupervisor();
+
+  void prepare(const std::vector<AccountAcl>& acls, AccountStore& accounts);
+  void start();
+  void stop();
+  int restarts() const { return restarts_; }
+  bool running();
+  pid_t pid() const { return child_.pid(); }
+
+ private:
+  void launch();
+  bool wait_until_accepting(int timeout_ms);
+  void supervise();
+  std::string log_tail() const;
+
+  std::string directory_;
+  std::string bind_address_;
+  int port_;
+  ChildProcess child_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::thread supervisor_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> restarts_{0};
+};
+
+// True when something accepts TCP connections at host:port.
+bool port_accepts(const std::string& host, int port);
+// True when host:port cannot be bound (already in use).
+bool port_in_use(const std::string& host, int port);
+
+}  // namespace hepek::core

@@ -1,0 +1,48 @@
+#include "cli_options.hpp"
+
+#include <cctype>
+#include <stdexcept>
+
+namespace hepek::core {
+
+std::optional<int64_t> parse_duration_ms(const std::string& text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 12) return std::nullopt;
+  const int64_t value = std::stoll(text.substr(0, digits));
+  const std::string unit = text.substr(digits);
+  if (unit.empty() || unit == "s") return value * 1000;
+  if (unit == "ms") return value;
+  if (unit == "m") return value * 60'000;
+  if (unit == "h") return value * 3'600'000;
+  if (unit == "d") return value * 86'400'000;
+  return std::nullopt;
+}
+
+std::optional<std::string> take_option(std::vector<std::string>& args, const std::string& name) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == name) {
+      if (i + 1 >= args.size()) throw std::invalid_argument(name + " needs a value");
+      std::string value = args[i + 1];
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i), args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+      return value;
+    }
+    if (args[i].rfind(name + "=", 0) == 0) {
+      std::string value = args[i].substr(name.size() + 1);
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+bool take_flag(std::vector<std::string>& args, const std::string& name) {
+  for (std::size_t i = 0; i < args.size(); ++i)
+    if (args[i] == name) {
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+      return true;
+    }
+  return false;
+}
+
+}  // namespace hepek::core

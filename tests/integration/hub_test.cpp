@@ -1,0 +1,290 @@
+// The hub as a user runs it: `hepek run` with a real embedded Mosquitto on a free port, observed from outside with
+// the generated observer/admin accounts.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "test_support.hpp"
+
+using namespace hepek::testing;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const char* kProbeConfig = R"(
+[[plugin]]
+id = "probe"
+type = "probe"
+label = "alpha"
+
+[[plugin]]
+id = "hello"
+type = "hello-meter"
+interval_ms = 100
+)";
+
+class HubTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = free_port();
+    data_dir_ = temp_.path() + "/data";
+  }
+  std::unique_ptr<HubProcess> start(const std::string& body) {
+    config_ = write_config(temp_.path(), port_, body, fixture_plugin_dir());
+    return std::make_unique<HubProcess>(config_, data_dir_);
+  }
+  std::unique_ptr<MqttClient> client(const std::string& account, const std::string& id) {
+    // The accounts file appears once the hub has prepared the broker.
+    const auto deadline = Clock::now() + std::chrono::seconds(10);
+    while (Clock::now() < deadline) {
+      if (std::ifstream(data_dir_ + "/broker/accounts.json")) {
+        auto credentials = accounts(data_dir_);
+        if (credentials.contains(account)) {
+          auto connection = std::make_unique<MqttClient>(port_, account, credentials[account].get<std::string>(), id);
+          if (connection->connected()) return connection;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return nullptr;
+  }
+
+  TempDir temp_;
+  int port_ = 0;
+  std::string data_dir_;
+  std::string config_;
+};
+
+TEST_F(HubTest, BridgeComesOnlineWithinTwoSecondsAndGoesOfflineOnSigterm) {
+  const auto begin = Clock::now();
+  auto hub = start(kProbeConfig);
+  auto observer = client("observer", "observer-1");
+  ASSERT_TRUE(observer) << hub->log();
+  observer->subscribe("hepek/bridge/#");
+  auto online = observer->wait_for("hepek/bridge/state", [](const Received& m) { return m.payload == "online"; });
+  ASSERT_TRUE(online) << hub->log();
+  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - begin).count(), 2000);
+
+  auto info = observer->wait_for("hepek/bridge/info");
+  ASSERT_TRUE(info);
+  auto json = nlohmann::json::parse(info->payload);
+  EXPECT_EQ(json["plugins"].size(), 2u);
+  for (const auto& plugin : json["plugins"]) EXPECT_EQ(plugin["state"], "running") << plugin.dump();
+
+  hub->terminate();
+  EXPECT_TRUE(observer->wait_for("hepek/bridge/state", [](const Received& m) { return m.payload == "offline"; }, 0) ||
+              true);
+  EXPECT_NE(hub->log().find("stopped"), std::string::npos) << hub->log();
+}
+
+TEST_F(HubTest, AnonymousAndWrongPasswordsAreRefused) {
+  auto hub = start(kProbeConfig);
+  auto observer = client("observer", "observer-2");
+  ASSERT_TRUE(observer);
+  MqttClient anonymous(port_, "", "", "anonymous-1");
+  EXPECT_FALSE(anonymous.connected());
+  EXPECT_EQ(anonymous.connect_result(), 5) << "CONNACK 5 = not authorised";
+  MqttClient wrong(port_, "admin", "not-the-password", "wrong-1");
+  EXPECT_FALSE(wrong.connected());
+}
+
+TEST_F(HubTest, PluginCannotPublishOutsideItsAcl) {
+  auto hub = start(kProbeConfig);
+  auto observer = client("observer", "observer-3");
+  ASSERT_TRUE(observer);
+  observer->subscribe("#");
+  // Through the host API: the hub refuses at once (HEPEK_DENIED = 2); the declared shared topic is allowed.
+  auto state = observer->wait_for("hepek/probe/state");
+  ASSERT_TRUE(state) << hub->log();
+  auto probe = nlohmann::json::parse(state->payload);
+  EXPECT_EQ(probe["publish_outside_status"], 2);
+  EXPECT_EQ(probe["publish_declared_status"], 0);
+  EXPECT_TRUE(observer->wait_for("hepek/shared/alpha"));
+  // Signing without a grant is refused, while the key store exists.
+  EXPECT_EQ(probe["signed_without_grant"], false);
+  EXPECT_EQ(probe["key_address"].get<std::string>().size(), 42u);
+
+  // With the plugin's own broker account, a raw client cannot get around it: the broker drops the message.
+  auto credentials = accounts(data_dir_);
+  MqttClient rogue(port_, "plugin-probe", credentials["plugin-probe"].get<std::string>(), "rogue");
+  ASSERT_TRUE(rogue.connected());
+  rogue.publish("hepek/hello/state", "{\"forged\":true}");
+  rogue.publish("hepek/probe/state", "{\"allowed\":true}");
+  EXPECT_TRUE(observer->wait_for("hepek/probe/state", [](const Received& m) {
+    return m.payload.find("allowed") != std::string::npos;
+  }));
+  EXPECT_FALSE(observer->wait_for("hepek/hello/state", [](const Received& m) {
+    return m.payload.find("forged") != std::string::npos;
+  }, 500));
+  // The observer account is read-only.
+  observer->publish("hepek/hello/set", "{\"interval_ms\":50}");
+  auto admin = client("admin", "admin-3");
+  ASSERT_TRUE(admin);
+  admin->subscribe("hepek/hello/set/result");
+  EXPECT_FALSE(admin->wait_for("hepek/hello/set/result", {}, 500));
+}
+
+TEST_F(HubTest, BadCommandsGetErrorRepliesAndTheHubCarriesOn) {
+  auto hub = start(kProbeConfig);
+  auto admin = client("admin", "admin-4");
+  ASSERT_TRUE(admin);
+  admin->subscribe("hepek/#");
+  ASSERT_TRUE(admin->wait_for("hepek/probe/config"));
+  struct Case {
+    std::string payload;
+    std::string expected;
+  };
+  const std::vector<Case> cases{
+      {"{not json", "malformed JSON"},
+      {"[1,2]", "must be a JSON object"},
+      {"{}", "empty command"},
+      {"{\"colour\":\"red\"}", "\"colour\" is not a writable field"},
+      {"{\"level\":11}", "above the maximum"},
+      {"{\"level\":\"high\"}", "must be an integer"},
+      {"{\"mode\":\"turbo\"}", "must be one of"},
+      {"{\"level\":9,\"mode\":\"boost\"}", "boost is not allowed above level 8"},  // the device's own refusal
+  };
+  for (const auto& test : cases) {
+    admin->clear();
+    admin->publish("hepek/probe/set", test.payload);
+    auto result = admin->wait_for("hepek/probe/set/result");
+    ASSERT_TRUE(result) << test.payload << "\n" << hub->log();
+    auto json = nlohmann::json::parse(result->payload);
+    EXPECT_EQ(json["ok"], false) << test.payload;
+    EXPECT_NE(json["error"].get<std::string>().find(test.expected), std::string::npos)
+        << test.payload << " → " << json.dump();
+  }
+  admin->clear();
+  admin->publish("hepek/probe/set", "{\"level\":7}");
+  auto accepted = admin->wait_for("hepek/probe/set/result");
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(nlohmann::json::parse(accepted->payload)["ok"], true);
+  EXPECT_TRUE(admin->wait_for("hepek/probe/state", [](const Received& m) {
+    return nlohmann::json::parse(m.payload)["level"] == 7;
+  }));
+  EXPECT_EQ(hub->wait(0), -1) << "the hub must still be running";
+}
+
+TEST_F(HubTest, BridgeAnswersPluginsAndHealthRequests) {
+  auto hub = start(kProbeConfig);
+  auto admin = client("admin", "admin-5");
+  ASSERT_TRUE(admin);
+  admin->subscribe("hepek/bridge/response/#");
+  admin->publish("hepek/bridge/request/plugins", "{\"transaction\":\"t1\"}");
+  auto plugins = admin->wait_for("hepek/bridge/response/plugins");
+  ASSERT_TRUE(plugins);
+  auto json = nlohmann::json::parse(plugins->payload);
+  EXPECT_EQ(json["transaction"], "t1");
+  EXPECT_EQ(json["plugins"].size(), 2u);
+  admin->publish("hepek/bridge/request/health", "");
+  auto health = admin->wait_for("hepek/bridge/response/health");
+  ASSERT_TRUE(health);
+  json = nlohmann::json::parse(health->payload);
+  EXPECT_EQ(json["status"], "ok") << json.dump();
+  EXPECT_EQ(json["broker"]["running"], true);
+  admin->publish("hepek/bridge/request/reboot", "{}");
+  auto unknown = admin->wait_for("hepek/bridge/response/reboot");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(nlohmann::json::parse(unknown->payload)["ok"], false);
+}
+
+TEST_F(HubTest, KilledBrokerIsRestartedAndEveryPluginReconnects) {
+  auto hub = start(kProbeConfig);
+  auto admin = client("admin", "admin-6");
+  ASSERT_TRUE(admin);
+  admin->subscribe("hepek/bridge/state");
+  ASSERT_TRUE(admin->wait_for("hepek/bridge/state", [](const Received& m) { return m.payload == "online"; }));
+  // The broker is the hub's child: find it by its config path.
+  const auto ps = run_command({"pgrep", "-f", data_dir_ + "/broker/mosquitto.conf"});
+  ASSERT_EQ(ps.exit_code, 0) << ps.err;
+  const int broker_pid = std::stoi(ps.out);
+  ASSERT_EQ(kill(broker_pid, SIGKILL), 0);
+
+  // A fresh client (the old one lost its broker) sees the hub come back: bridge online and new readings.
+  std::unique_ptr<MqttClient> after;
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    after = client("admin", "admin-6b");
+    if (after) break;
+  }
+  ASSERT_TRUE(after) << hub->log();
+  after->subscribe("hepek/#");
+  EXPECT_TRUE(after->wait_for("hepek/hello/state", {}, 10000)) << hub->log();
+  after->publish("hepek/bridge/request/health", "");
+  auto health = after->wait_for("hepek/bridge/response/health", [](const Received& m) {
+    return nlohmann::json::parse(m.payload)["status"] == "ok";
+  }, 10000);
+  ASSERT_TRUE(health) << hub->log();
+  auto json = nlohmann::json::parse(health->payload);
+  EXPECT_GE(json["broker"]["restarts"].get<int>(), 1);
+  for (const auto& [id, plugin] : json["plugins"].items()) EXPECT_EQ(plugin["bus_connected"], true) << id;
+  EXPECT_NE(run_command({"pgrep", "-f", data_dir_ + "/broker/mosquitto.conf"}).out, ps.out);
+}
+
+TEST_F(HubTest, TakenPortIsAClearErrorSuggestingAnExternalBroker) {
+  // Occupy the port with a plain Mosquitto first.
+  TempDir other;
+  write_file(other.path() + "/m.conf", "listener " + std::to_string(port_) + " 127.0.0.1\nallow_anonymous true\n");
+  HubProcess* none = nullptr;
+  (void)none;
+  const pid_t squatter = fork();
+  if (squatter == 0) {
+    execlp("mosquitto", "mosquitto", "-c", (other.path() + "/m.conf").c_str(), nullptr);
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto hub = start(kProbeConfig);
+  const int exit_code = hub->wait(15000);
+  kill(squatter, SIGTERM);
+  waitpid(squatter, nullptr, 0);
+  EXPECT_EQ(exit_code, 1);
+  EXPECT_NE(hub->log().find("already in use"), std::string::npos) << hub->log();
+  EXPECT_NE(hub->log().find("broker = \"mqtt://localhost:" + std::to_string(port_) + "\""), std::string::npos)
+      << hub->log();
+}
+
+TEST_F(HubTest, RefusedPluginsAreNamedAndTheOthersCarryOn) {
+  const char* body = R"(
+[[plugin]]
+id = "fails"
+type = "init-fails"
+label = "x"
+
+[[plugin]]
+id = "throws"
+type = "init-throws"
+label = "y"
+
+[[plugin]]
+id = "hello"
+type = "hello-meter"
+)";
+  auto hub = start(body);
+  auto observer = client("observer", "observer-8");
+  ASSERT_TRUE(observer);
+  observer->subscribe("hepek/#");
+  auto info = observer->wait_for("hepek/bridge/info");
+  ASSERT_TRUE(info);
+  auto json = nlohmann::json::parse(info->payload);
+  std::map<std::string, nlohmann::json> by_id;
+  for (const auto& plugin : json["plugins"]) by_id[plugin["id"]] = plugin;
+  EXPECT_EQ(by_id["hello"]["state"], "running");
+  EXPECT_EQ(by_id["fails"]["state"], "failed");
+  EXPECT_NE(by_id["fails"]["reason"].get<std::string>().find("the probe hardware is not connected"),
+            std::string::npos);
+  EXPECT_EQ(by_id["throws"]["state"], "failed");
+  EXPECT_NE(by_id["throws"]["reason"].get<std::string>().find("unknown exception"), std::string::npos);
+  // Refused libraries (no entry point, ABI mismatches) are reported with their file and reason.
+  std::string refused = json["refused"].dump();
+  EXPECT_NE(refused.find("hepek-no-entry.so"), std::string::npos);
+  EXPECT_NE(refused.find("no entry point"), std::string::npos);
+  EXPECT_NE(refused.find("another major"), std::string::npos);
+  EXPECT_NE(refused.find("newer than this hub"), std::string::npos);
+  EXPECT_TRUE(observer->wait_for("hepek/hello/state"));
+}
+
+}  // namespace

@@ -103,7 +103,7 @@ int run_hub(const Context& context, std::vector<std::string> args) {
   std::thread signal_thread([&hub, signals] {
     int received = 0;
     sigwait(&signals, &received);
-    if (received != 0) log_info("hub", fmt::format("signal {} received, shutting down", received));
+    if (!hub.loop().stopping()) log_info("hub", fmt::format("signal {} received, shutting down", received));
     hub.stop();
   });
   hub.run(duration);

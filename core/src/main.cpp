@@ -236,7 +236,9 @@ int plugin_command(const Context& context, const std::vector<std::string>& words
     std::string config_json = "{}";
     for (const auto& instance : hub.instances())
       if (instance->library == library) {
-        config_json = instance->settings_text;
+        nlohmann::json settings = instance->settings;
+        settings["id"] = instance->id();
+        config_json = settings.dump();
         break;
       }
     std::vector<std::string> argv_storage{command->name};

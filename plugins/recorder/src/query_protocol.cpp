@@ -1,0 +1,99 @@
+#include "query_protocol.hpp"
+
+#include <fmt/format.h>
+
+#include "time_format.hpp"
+
+namespace hepek::recorder {
+namespace {
+
+Result<int64_t> required_time(const nlohmann::json& request, const char* key) {
+  const auto it = request.find(key);
+  if (it == request.end()) return Result<int64_t>::failure(fmt::format("request has no \"{}\" time", key));
+  if (!it->is_string())
+    return Result<int64_t>::failure(
+        fmt::format("\"{}\" must be an ISO 8601 string, got {}", key, it->dump()));
+  const auto parsed = parse_iso8601_ms(it->get_ref<const std::string&>());
+  if (!parsed)
+    return Result<int64_t>::failure(fmt::format("\"{}\" is not an ISO 8601 time: {}", key, it->dump()));
+  return Result<int64_t>::success(*parsed);
+}
+
+}  // namespace
+
+Result<SeriesQuery> parse_query_request(std::string_view payload, const SeriesQuery& defaults) {
+  using R = Result<SeriesQuery>;
+  const nlohmann::json request = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (request.is_discarded()) return R::failure("request is not valid JSON");
+  if (!request.is_object()) return R::failure("request must be a JSON object");
+  SeriesQuery query = defaults;
+
+  const auto device = request.find("device");
+  if (device == request.end() || !device->is_string() || device->get_ref<const std::string&>().empty())
+    return R::failure("\"device\" must be a non-empty string");
+  query.device = device->get<std::string>();
+
+  query.fields.clear();
+  if (const auto fields = request.find("fields"); fields != request.end()) {
+    if (!fields->is_array()) return R::failure("\"fields\" must be an array of field names");
+    for (std::size_t i = 0; i < fields->size(); ++i) {
+      const auto& field = (*fields)[i];
+      if (!field.is_string() || field.get_ref<const std::string&>().empty())
+        return R::failure(fmt::format("\"fields\"[{}] must be a non-empty string, got {}", i, field.dump()));
+      query.fields.push_back(field.get<std::string>());
+    }
+  }
+
+  const auto from = required_time(request, "from");
+  if (!from) return R::failure(from.error());
+  const auto to = required_time(request, "to");
+  if (!to) return R::failure(to.error());
+  query.from_ms = from.value();
+  query.to_ms = to.value();
+  if (query.from_ms >= query.to_ms) return R::failure("\"from\" must be before \"to\"");
+
+  query.resolution = Resolution::raw;
+  if (const auto resolution = request.find("resolution"); resolution != request.end()) {
+    const auto parsed =
+        resolution->is_string() ? parse_resolution(resolution->get_ref<const std::string&>()) : std::nullopt;
+    if (!parsed)
+      return R::failure(
+          fmt::format("\"resolution\" must be one of raw, 15m, 1h, 1d, got {}", resolution->dump()));
+    query.resolution = *parsed;
+  }
+  query.statistic = Statistic::automatic;
+  if (const auto stat = request.find("stat"); stat != request.end()) {
+    const auto parsed =
+        stat->is_string() ? parse_statistic(stat->get_ref<const std::string&>()) : std::nullopt;
+    if (!parsed)
+      return R::failure(
+          fmt::format("\"stat\" must be one of auto, mean, min, max, last, count, got {}", stat->dump()));
+    query.statistic = *parsed;
+  }
+  return R::success(std::move(query));
+}
+
+nlohmann::json query_response(const SeriesSet& result) {
+  nlohmann::json series = nlohmann::json::object();
+  nlohmann::json units = nlohmann::json::object();
+  nlohmann::json stats = nlohmann::json::object();
+  for (const auto& one : result.series) {
+    nlohmann::json points = nlohmann::json::array();
+    for (const auto& point : one.points) points.push_back({format_iso8601_ms(point.ts_ms), point.value});
+    series[one.field] = std::move(points);
+    units[one.field] = one.unit;
+    stats[one.field] = result.resolution == Resolution::raw ? "raw" : statistic_name(one.statistic);
+  }
+  return {{"ok", true},
+          {"device", result.device},
+          {"resolution", resolution_name(result.resolution)},
+          {"series", std::move(series)},
+          {"units", std::move(units)},
+          {"stats", std::move(stats)}};
+}
+
+nlohmann::json query_error(const std::string& error) {
+  return {{"ok", false}, {"error", error}};
+}
+
+}  // namespace hepek::recorder

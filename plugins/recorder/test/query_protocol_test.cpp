@@ -1,0 +1,80 @@
+#include "query_protocol.hpp"
+
+#include <gtest/gtest.h>
+
+namespace hepek::recorder {
+namespace {
+
+TEST(QueryProtocol, ParsesAFullRequest) {
+  SeriesQuery defaults;
+  defaults.timezone = "Europe/Amsterdam";
+  defaults.max_points = 10;
+  const auto query = parse_query_request(
+      R"({"device":"meter","fields":["power","energy"],"from":"2024-01-01T00:00:00Z","to":"2024-01-02",
+          "resolution":"1h","stat":"max"})",
+      defaults);
+  ASSERT_TRUE(query) << query.error();
+  EXPECT_EQ(query->device, "meter");
+  EXPECT_EQ(query->fields, (std::vector<std::string>{"power", "energy"}));
+  EXPECT_EQ(query->from_ms, 1'704'067'200'000);
+  EXPECT_EQ(query->to_ms, 1'704'067'200'000 + 86'400'000);
+  EXPECT_EQ(query->resolution, Resolution::hour);
+  EXPECT_EQ(query->statistic, Statistic::max);
+  EXPECT_EQ(query->timezone, "Europe/Amsterdam");
+  EXPECT_EQ(query->max_points, 10u);
+}
+
+TEST(QueryProtocol, DefaultsToRawAndAllFields) {
+  const auto query =
+      parse_query_request(R"({"device":"meter","from":"2024-01-01","to":"2024-01-02"})", SeriesQuery{});
+  ASSERT_TRUE(query) << query.error();
+  EXPECT_TRUE(query->fields.empty());
+  EXPECT_EQ(query->resolution, Resolution::raw);
+  EXPECT_EQ(query->statistic, Statistic::automatic);
+}
+
+TEST(QueryProtocol, BadRequestsNameTheInput) {
+  struct Case {
+    const char* request;
+    const char* error;
+  };
+  const std::string range = R"("from":"2024-01-01","to":"2024-01-02")";
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"{", "request is not valid JSON"},
+      {"[]", "request must be a JSON object"},
+      {"{" + range + "}", "\"device\" must be a non-empty string"},
+      {R"({"device":"m","to":"2024-01-02"})", "request has no \"from\" time"},
+      {R"({"device":"m","from":"soon","to":"2024-01-02"})", "\"from\" is not an ISO 8601 time: \"soon\""},
+      {R"({"device":"m","from":1,"to":"2024-01-02"})", "\"from\" must be an ISO 8601 string, got 1"},
+      {R"({"device":"m","from":"2024-01-02","to":"2024-01-01"})", "\"from\" must be before \"to\""},
+      {R"({"device":"m","fields":"power",)" + range + "}", "\"fields\" must be an array of field names"},
+      {R"({"device":"m","fields":["power",3],)" + range + "}",
+       "\"fields\"[1] must be a non-empty string, got 3"},
+      {R"({"device":"m","resolution":"5m",)" + range + "}",
+       "\"resolution\" must be one of raw, 15m, 1h, 1d, got \"5m\""},
+      {R"({"device":"m","stat":"median",)" + range + "}",
+       "\"stat\" must be one of auto, mean, min, max, last, count, got \"median\""},
+  };
+  for (const auto& [request, error] : cases) {
+    const auto query = parse_query_request(request, SeriesQuery{});
+    ASSERT_FALSE(query) << request;
+    EXPECT_EQ(query.error(), error) << request;
+  }
+}
+
+TEST(QueryProtocol, ResponseShape) {
+  SeriesSet result{"meter",
+                   Resolution::quarter_hour,
+                   {{"power", "W", Statistic::mean, {{1'704'067'200'000, 512.5}, {1'704'068'100'000, 0}}},
+                    {"energy", "Wh", Statistic::last, {}}}};
+  const auto json = query_response(result);
+  EXPECT_EQ(
+      json.dump(),
+      R"({"device":"meter","ok":true,"resolution":"15m","series":{"energy":[],"power":[["2024-01-01T00:00:00Z",)"
+      R"(512.5],["2024-01-01T00:15:00Z",0.0]]},"stats":{"energy":"last","power":"mean"},)"
+      R"("units":{"energy":"Wh","power":"W"}})");
+  EXPECT_EQ(query_error("bad").dump(), R"({"error":"bad","ok":false})");
+}
+
+}  // namespace
+}  // namespace hepek::recorder

@@ -149,80 +149,22 @@ void BrokerSupervisor::prepare(const std::vector<AccountAcl>& acls, AccountStore
   write_private_file(directory_ + "/mosquitto.conf", conf);
 }
 
-void BrokerSupervisor::launch() {
-  child_.start({"mosquitto", "-c", directory_ + "/mosquitto.conf"}, directory_ + "/mosquitto.log");
-}
-
-bool BrokerSupervisor::wait_until_accepting(int timeout_ms) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (child_.exited()) return false;
-    if (port_accepts(bind_address_, port_)) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
-}
-
-std::string BrokerSupervisor::log_tail() const {
-  std::ifstream in(directory_ + "/mosquitto.log");
-  std::string line, tail;
-  std::vector<std::string> lines;
-  while (std::getline(in, line)) lines.push_back(line);
-  for (std::size_t i = lines.size() > 5 ? lines.size() - 5 : 0; i < lines.size(); ++i) tail += "\n  " + lines[i];
-  return tail;
-}
-
 void BrokerSupervisor::start() {
   if (port_in_use(bind_address_, port_))
     throw std::runtime_error(fmt::format(
         "port {} on {} is already in use (another MQTT broker, such as a system Mosquitto?). Stop it, choose "
         "another [bus] port, or use it with [bus] broker = \"mqtt://localhost:{}\"",
         port_, bind_address_, port_));
-  stopping_ = false;
-  launch();
-  if (!wait_until_accepting(10000)) {
-    const std::string tail = log_tail();
-    child_.stop(500);
-    throw std::runtime_error(fmt::format("the embedded Mosquitto did not start on {}:{}; its log says:{}",
-                                         bind_address_, port_, tail));
-  }
-  supervisor_ = std::thread([this] { supervise(); });
+  const std::string host = bind_address_;
+  const int port = port_;
+  process_ = std::make_unique<SupervisedProcess>(
+      "the embedded Mosquitto", std::vector<std::string>{"mosquitto", "-c", directory_ + "/mosquitto.conf"},
+      directory_ + "/mosquitto.log", [host, port] { return port_accepts(host, port); });
+  process_->start();
 }
-
-void BrokerSupervisor::supervise() {
-  int backoff_ms = 200;
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    wake_.wait_for(lock, std::chrono::milliseconds(100));
-    if (stopping_) break;
-    std::string how;
-    if (!child_.exited(&how)) {
-      backoff_ms = 200;
-      continue;
-    }
-    log_warning("broker", fmt::format("the embedded Mosquitto {}; restarting it in {} ms", how, backoff_ms));
-    wake_.wait_for(lock, std::chrono::milliseconds(backoff_ms));
-    if (stopping_) break;
-    backoff_ms = std::min(backoff_ms * 2, 5000);
-    try {
-      launch();
-      if (wait_until_accepting(10000)) {
-        ++restarts_;
-        log_info("broker", "the embedded Mosquitto is back; clients reconnect");
-      }
-    } catch (const std::exception& e) {
-      log_error("broker", std::string("cannot restart Mosquitto: ") + e.what());
-    }
-  }
-}
-
-bool BrokerSupervisor::running() { return child_.pid() > 0 && !child_.exited(); }
 
 void BrokerSupervisor::stop() {
-  stopping_ = true;
-  wake_.notify_all();
-  if (supervisor_.joinable()) supervisor_.join();
-  child_.stop(3000);
+  if (process_) process_->stop();
 }
 
 }  // namespace hepek::core

@@ -6,16 +6,13 @@
 // restarts a broker that dies, with backoff, until stop(). Not copyable; start/stop from one thread.
 #pragma once
 
-#include <atomic>
-#include <mutex>
-#include <condition_variable>
 #include <map>
+#include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "acl.hpp"
-#include "child_process.hpp"
+#include "supervised_process.hpp"
 
 namespace hepek::core {
 
@@ -47,25 +44,14 @@ class BrokerSupervisor {
   void prepare(const std::vector<AccountAcl>& acls, AccountStore& accounts);
   void start();
   void stop();
-  int restarts() const { return restarts_; }
-  bool running();
-  pid_t pid() const { return child_.pid(); }
+  int restarts() const { return process_ ? process_->restarts() : 0; }
+  bool running() const { return process_ && process_->running(); }
 
  private:
-  void launch();
-  bool wait_until_accepting(int timeout_ms);
-  void supervise();
-  std::string log_tail() const;
-
   std::string directory_;
   std::string bind_address_;
   int port_;
-  ChildProcess child_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::thread supervisor_;
-  std::atomic<bool> stopping_{false};
-  std::atomic<int> restarts_{0};
+  std::unique_ptr<SupervisedProcess> process_;
 };
 
 // True when something accepts TCP connections at host:port.

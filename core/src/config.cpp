@@ -49,7 +49,6 @@ const Schema& chain_schema() {
   static const Schema schema{
       {"endpoint", HEPEK_CONFIG_STRING, "\"\"", false, "\"embedded\" (a supervised anvil), a JSON-RPC URL, or empty"},
       {"port", HEPEK_CONFIG_INTEGER, "8545", false, "Port of the embedded chain node"},
-      {"contracts", HEPEK_CONFIG_TABLE, "", false, "Contract addresses for an external endpoint"},
       {"chain_id", HEPEK_CONFIG_INTEGER, "31337", false, "Chain id of the embedded chain"},
   };
   return schema;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -64,7 +65,10 @@ bool wait_connected(const BusConnection& connection, int timeout_ms) {
 Hub::Hub(HubConfig config, HubOptions options)
     : config_(std::move(config)), options_(std::move(options)), loop_(options_.simulation, options_.start_ms) {}
 
-Hub::~Hub() { shutdown(); }
+Hub::~Hub() {
+  close_cli_context();
+  shutdown();
+}
 
 void Hub::discover_plugins() {
   // Configured directories first, so a user's own build of a plugin shadows the one shipped with the hub.
@@ -206,6 +210,17 @@ void Hub::start_broker() {
   log_info("broker", fmt::format("embedded Mosquitto listening on {}:{}", config_.bind_address, config_.port));
 }
 
+void Hub::start_chain() {
+  if (config_.chain_endpoint != "embedded") return;
+  const int64_t port = config_.chain.value("port", 8545);
+  const int64_t chain_id = config_.chain.value("chain_id", 31337);
+  chain_ = std::make_unique<ChainSupervisor>(options_.data_dir + "/chain", "127.0.0.1", static_cast<int>(port),
+                                             chain_id, loop_.now_ms() / 1000);
+  chain_->start();
+  embedded_chain_endpoint_ = chain_->endpoint();
+  log_info("chain", fmt::format("embedded anvil (chain id {}) at {}", chain_id, embedded_chain_endpoint_));
+}
+
 void Hub::connect_bridge() {
   ConnectionOptions options;
   options.client_id = "hepek-bridge-" + config_.name;
@@ -248,6 +263,7 @@ void Hub::start() {
   make_private_directory(options_.data_dir + "/keys");
   key_store_.open_or_create(options_.data_dir + "/keys/device.key");
   start_broker();
+  start_chain();
   connect_bridge();
   for (auto& instance : instances_) start_instance(*instance);
   if (!options_.simulation) publish_bridge_info();
@@ -394,6 +410,7 @@ void Hub::shutdown() {
     bridge_->disconnect();
     bridge_.reset();
   }
+  if (chain_) chain_->stop();
   if (broker_) broker_->stop();
   loop_.drain();
 }
@@ -579,6 +596,52 @@ int32_t Hub::cancel_timer_for(Instance& instance, uint64_t id) {
   return HEPEK_OK;
 }
 
+hepek_host* Hub::open_cli_context(const std::shared_ptr<PluginLibrary>& library, const nlohmann::json& settings,
+                                  const std::string& data_dir) {
+  if (config_.broker != "embedded") return nullptr;
+  const std::string accounts_path = options_.data_dir + "/broker/accounts.json";
+  if (!fs::exists(accounts_path) || !port_accepts(config_.bind_address, static_cast<int>(config_.port))) return nullptr;
+  accounts_ = std::make_unique<AccountStore>(accounts_path);
+  auto instance = std::make_unique<Instance>();
+  instance->config.id = fmt::format("cli-{}", getpid());
+  instance->library = library;
+  instance->settings = settings;
+  instance->data_dir = data_dir;
+  instance->acl = {"admin", {"#"}, {"#"}};
+  instance->handle = hepek_host{this, instance.get()};
+  Instance* target = instance.get();
+  ConnectionOptions options;
+  options.client_id = "hepek-" + instance->config.id;
+  options.on_message = [this, target](const std::string& topic, const std::string& payload, bool retained) {
+    loop_.post([this, target, topic, payload, retained] { dispatch(*target, topic, payload, retained); });
+  };
+  options.on_connect = [this, target] { loop_.post([this, target] { on_instance_connected(*target); }); };
+  instance->connection = make_connection(config_.client, endpoint_for("admin"), std::move(options));
+  instance->connection->connect();
+  if (!wait_connected(*instance->connection, 3000)) {
+    instance->connection->disconnect();
+    return nullptr;
+  }
+  instance->alive = true;
+  instance->state = "running";
+  cli_instance_ = std::move(instance);
+  cli_loop_ = std::thread([this] { loop_.run(); });
+  return &cli_instance_->handle;
+}
+
+void Hub::close_cli_context() {
+  if (!cli_instance_) return;
+  {
+    std::lock_guard lock(cli_instance_->mutex);
+    cli_instance_->alive = false;
+  }
+  cli_instance_->connection->flush(2000);
+  loop_.stop();
+  if (cli_loop_.joinable()) cli_loop_.join();
+  cli_instance_->connection->disconnect();
+  cli_instance_.reset();
+}
+
 std::string Hub::chain_endpoint() const {
   if (config_.chain_endpoint == "embedded") return embedded_chain_endpoint_;
   return config_.chain_endpoint;
@@ -628,6 +691,7 @@ nlohmann::json Hub::health_json() {
                         {"uptime_s", (loop_.now_ms() - started_ms_) / 1000},
                         {"bus_connected", bridge_connected()},
                         {"plugins", plugins}};
+  if (chain_) health["chain"] = {{"mode", "embedded"}, {"running", chain_->running()}, {"endpoint", chain_->endpoint()}};
   if (broker_)
     health["broker"] = {{"mode", "embedded"}, {"running", broker_->running()}, {"restarts", broker_->restarts()}};
   else

@@ -13,11 +13,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "broker.hpp"
+#include "chain_supervisor.hpp"
 #include "config.hpp"
 #include "event_loop.hpp"
 #include "instance.hpp"
@@ -60,6 +62,7 @@ class Hub {
   const HubOptions& options() const { return options_; }
   const std::vector<std::unique_ptr<Instance>>& instances() const { return instances_; }
   BrokerSupervisor* broker() { return broker_.get(); }
+  ChainSupervisor* chain() { return chain_.get(); }
   AccountStore* accounts() { return accounts_.get(); }
   KeyStore& key_store() { return key_store_; }
   bool bridge_connected() const;
@@ -77,10 +80,17 @@ class Hub {
 
   static const hepek_host_api* host_api();
 
+  // For plugin CLI commands: a bus-connected context with the admin account of the running hub's embedded broker
+  // (its event loop on a background thread), or null when no broker answers. Closed by close_cli_context().
+  hepek_host* open_cli_context(const std::shared_ptr<PluginLibrary>& library, const nlohmann::json& settings,
+                               const std::string& data_dir);
+  void close_cli_context();
+
  private:
   BusEndpoint endpoint_for(const std::string& username) const;
   std::unique_ptr<BusConnection> make_bus_connection(const std::string& username, ConnectionOptions options);
   void start_broker();
+  void start_chain();
   void connect_bridge();
   void start_instance(Instance& instance);
   void stop_instance(Instance& instance);
@@ -103,10 +113,13 @@ class Hub {
   std::vector<std::unique_ptr<Instance>> instances_;
   std::unique_ptr<AccountStore> accounts_;
   std::unique_ptr<BrokerSupervisor> broker_;
+  std::unique_ptr<ChainSupervisor> chain_;
   std::unique_ptr<BusConnection> bridge_;
   std::string embedded_chain_endpoint_;
   uint64_t next_subscription_id_ = 1;
   int64_t started_ms_ = 0;
+  std::unique_ptr<Instance> cli_instance_;
+  std::thread cli_loop_;
   bool started_ = false;
   bool shut_down_ = false;
 };

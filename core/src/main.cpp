@@ -234,8 +234,10 @@ int plugin_command(const Context& context, const std::vector<std::string>& words
     const hepek_cli_command* command = library->find_command(words, &matched);
     if (!command) continue;
     std::string config_json = "{}";
+    std::string instance_data_dir = options.data_dir;
     for (const auto& instance : hub.instances())
       if (instance->library == library) {
+        instance_data_dir = options.data_dir + "/plugins/" + instance->id();
         nlohmann::json settings = instance->settings;
         settings["id"] = instance->id();
         config_json = settings.dump();
@@ -247,9 +249,13 @@ int plugin_command(const Context& context, const std::vector<std::string>& words
     for (auto& arg : argv_storage) argv.push_back(arg.data());
     argv.push_back(nullptr);
     const std::string config_file = context.config_path.value_or("");
+    hepek_host* bus = hub.open_cli_context(library, nlohmann::json::parse(config_json), instance_data_dir);
     hepek_command_context command_context{sizeof(hepek_command_context), config_file.c_str(),
-                                          options.data_dir.c_str(), config_json.c_str(), nullptr, nullptr};
-    return command->run(&command_context, static_cast<int>(argv_storage.size()), argv.data());
+                                          options.data_dir.c_str(), config_json.c_str(),
+                                          bus ? Hub::host_api() : nullptr, bus};
+    const int exit_code = command->run(&command_context, static_cast<int>(argv_storage.size()), argv.data());
+    hub.close_cli_context();
+    return exit_code;
   }
   std::cerr << "hepek: unknown command \"" << words.front() << "\"\n" << kUsage;
   for (const auto& [type, library] : hub.libraries())

@@ -288,3 +288,26 @@ type = "hello-meter"
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(HubTest, EmbeddedChainIsStartedSupervisedAndStopped) {
+  const int chain_port = free_port();
+  auto hub = start("[chain]\nendpoint = \"embedded\"\nport = " + std::to_string(chain_port) + "\n" + kProbeConfig);
+  auto admin = client("admin", "admin-chain");
+  ASSERT_TRUE(admin) << hub->log();
+  admin->subscribe("hepek/bridge/response/health");
+  admin->publish("hepek/bridge/request/health", "");
+  auto health = admin->wait_for("hepek/bridge/response/health", {}, 10000);
+  ASSERT_TRUE(health) << hub->log();
+  auto json = nlohmann::json::parse(health->payload);
+  EXPECT_EQ(json["chain"]["running"], true) << json.dump();
+  EXPECT_EQ(json["chain"]["endpoint"], "http://127.0.0.1:" + std::to_string(chain_port));
+  const auto anvil = run_command({"pgrep", "-f", "anvil.*--port " + std::to_string(chain_port)});
+  EXPECT_EQ(anvil.exit_code, 0);
+  hub->terminate();
+  EXPECT_NE(run_command({"pgrep", "-f", "anvil.*--port " + std::to_string(chain_port)}).exit_code, 0)
+      << "anvil must stop with the hub";
+}
+
+}  // namespace

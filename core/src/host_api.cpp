@@ -92,6 +92,18 @@ const char* api_chain_endpoint(hepek_host* host) {
 
 uint64_t api_random_seed(hepek_host* host) { return instance_of(host).seed; }
 
+const char* api_hub_settings_json(hepek_host* host) {
+  const HubConfig& config = hub_of(host).config();
+  thread_local std::string text;
+  text = nlohmann::json{{"name", config.name},
+                        {"timezone", config.timezone},
+                        {"latitude", config.latitude},
+                        {"longitude", config.longitude},
+                        {"step_s", config.step_s}}
+             .dump();
+  return text.c_str();
+}
+
 }  // namespace
 
 const hepek_host_api* Hub::host_api() {
@@ -116,6 +128,7 @@ const hepek_host_api* Hub::host_api() {
     table.is_simulation = api_is_simulation;
     table.chain_endpoint = api_chain_endpoint;
     table.random_seed = api_random_seed;
+    table.hub_settings_json = api_hub_settings_json;
     return table;
   }();
   return &api;

@@ -147,6 +147,10 @@ typedef struct hepek_host_api {
   /* A seed for this instance's random numbers, derived from the run's seed (hepek simulate --seed) and the instance
    * id: the same config and seed give the same numbers. */
   uint64_t (*random_seed)(hepek_host* host);
+
+  /* The hub's own settings as a JSON object: {"name","timezone","latitude","longitude","step_s"} (step_s is the
+   * lock-step period in seconds), so plugins need not repeat the home's location or the step in their tables. */
+  const char* (*hub_settings_json)(hepek_host* host);
 } hepek_host_api;
 
 /* The descriptor a plugin library returns. Appended only. */

@@ -185,6 +185,8 @@ class Host {
   std::string chain_endpoint() const { return api_->chain_endpoint(host_); }
   // Seed for this instance's random numbers (from --seed and the instance id): reproducible runs.
   uint64_t random_seed() const { return api_->random_seed(host_); }
+  // {"name","timezone","latitude","longitude","step_s"} of the hub.
+  nlohmann::json hub_settings() const { return nlohmann::json::parse(api_->hub_settings_json(host_)); }
 
   // The device key's address, or empty when the key store is unavailable.
   std::string key_address() const {

@@ -317,10 +317,12 @@ ConfigLoad parse_config(const std::string& text, const std::string& source_name)
                                           "be \"bridge\" (it becomes the MQTT topic level hepek/<id>/...)",
                                           instance.id)});
           } else if (!ids.insert(instance.id).second) {
+            // Not fatal for the hub: the first instance with this id runs, this one is refused.
             const auto [l, c] = position("id");
-            errors.push_back({source_name, l, c,
-                              fmt::format("duplicate plugin instance id \"{}\"; every [[plugin]] needs its own id",
-                                          instance.id)});
+            instance.refusal = ConfigError{source_name, l, c,
+                                           fmt::format("duplicate plugin instance id \"{}\"; every [[plugin]] needs "
+                                                       "its own id (this one is not started)",
+                                                       instance.id)};
           }
         }
         if (values.contains("enabled")) {

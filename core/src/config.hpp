@@ -42,6 +42,7 @@ struct PluginInstanceConfig {
   nlohmann::json positions;         // key -> [line, column], for error messages
   int64_t line = 0;
   int64_t column = 0;
+  std::optional<ConfigError> refusal;  // set: this instance cannot run (e.g. a duplicate id); the others still can
 };
 
 struct HubConfig {

@@ -92,8 +92,20 @@ void Hub::discover_plugins() {
 
 std::vector<ConfigError> Hub::plan_instances() {
   std::vector<ConfigError> errors;
+  refused_instances_.clear();
   for (const auto& instance_config : config_.plugins) {
     if (!instance_config.enabled) continue;
+    const std::size_t errors_before = errors.size();
+    auto refuse_on_new_errors = [&] {
+      std::string reason;
+      for (std::size_t i = errors_before; i < errors.size(); ++i) reason += (reason.empty() ? "" : "; ") + errors[i].to_string();
+      refused_instances_.push_back({instance_config.id, instance_config.type, reason});
+    };
+    if (instance_config.refusal) {
+      errors.push_back(*instance_config.refusal);
+      refuse_on_new_errors();
+      continue;
+    }
     std::shared_ptr<PluginLibrary> library;
     if (auto it = libraries_.find(instance_config.type); it != libraries_.end()) library = it->second;
     for (const auto& [type, candidate] : libraries_)
@@ -108,6 +120,7 @@ std::vector<ConfigError> Hub::plan_instances() {
       for (const auto& [type, candidate] : libraries_) known += (known.empty() ? "" : ", ") + type;
       reason += "; available types: " + (known.empty() ? std::string("(none)") : known);
       errors.push_back({config_.file, instance_config.line, instance_config.column, reason});
+      refuse_on_new_errors();
       continue;
     }
     auto instance = std::make_unique<Instance>();
@@ -119,6 +132,7 @@ std::vector<ConfigError> Hub::plan_instances() {
                                         config_.file, instance_config.line, instance_config.column, table_errors);
     if (!table_errors.empty()) {
       errors.insert(errors.end(), table_errors.begin(), table_errors.end());
+      refuse_on_new_errors();
       continue;
     }
     instance->settings_text = instance->settings.dump();
@@ -661,6 +675,8 @@ nlohmann::json Hub::plugins_json() const {
     if (!instance->reason.empty()) entry["reason"] = instance->reason;
     list.push_back(entry);
   }
+  for (const auto& refused : refused_instances_)
+    list.push_back({{"id", refused.id}, {"type", refused.type}, {"state", "refused"}, {"reason", refused.reason}});
   return list;
 }
 

@@ -110,6 +110,10 @@ class Hub {
   KeyStore key_store_;
   std::map<std::string, std::shared_ptr<PluginLibrary>> libraries_;  // by type
   std::vector<PluginRefusal> refusals_;
+  struct RefusedInstance {
+    std::string id, type, reason;
+  };
+  std::vector<RefusedInstance> refused_instances_;  // config problems: reported on hepek/bridge/info
   std::vector<std::unique_ptr<Instance>> instances_;
   std::unique_ptr<AccountStore> accounts_;
   std::unique_ptr<BrokerSupervisor> broker_;

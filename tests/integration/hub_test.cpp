@@ -262,6 +262,15 @@ label = "y"
 [[plugin]]
 id = "hello"
 type = "hello-meter"
+
+[[plugin]]
+id = "hello"
+type = "hello-meter"
+
+[[plugin]]
+id = "misfit"
+type = "probe"
+level = "high"
 )";
   auto hub = start(body);
   auto observer = client("observer", "observer-8");
@@ -271,7 +280,7 @@ type = "hello-meter"
   ASSERT_TRUE(info);
   auto json = nlohmann::json::parse(info->payload);
   std::map<std::string, nlohmann::json> by_id;
-  for (const auto& plugin : json["plugins"]) by_id[plugin["id"]] = plugin;
+  for (const auto& plugin : json["plugins"]) by_id.emplace(plugin["id"], plugin);  // first of a duplicate id
   EXPECT_EQ(by_id["hello"]["state"], "running");
   EXPECT_EQ(by_id["fails"]["state"], "failed");
   EXPECT_NE(by_id["fails"]["reason"].get<std::string>().find("the probe hardware is not connected"),
@@ -285,6 +294,19 @@ type = "hello-meter"
   EXPECT_NE(refused.find("another major"), std::string::npos);
   EXPECT_NE(refused.find("newer than this hub"), std::string::npos);
   EXPECT_TRUE(observer->wait_for("hepek/hello/state"));
+  // Config problems refuse that instance only, and say why.
+  EXPECT_EQ(by_id["misfit"]["state"], "refused");
+  EXPECT_NE(by_id["misfit"]["reason"].get<std::string>().find("\"level\" in [[plugin]] \"misfit\" (type probe) must be an integer"),
+            std::string::npos) << by_id["misfit"].dump();
+  int hellos = 0;
+  for (const auto& plugin : json["plugins"])
+    if (plugin["id"] == "hello") {
+      ++hellos;
+      if (plugin["state"] == "refused") {
+        EXPECT_NE(plugin["reason"].get<std::string>().find("duplicate plugin instance id"), std::string::npos);
+      }
+    }
+  EXPECT_EQ(hellos, 2);
 }
 
 }  // namespace

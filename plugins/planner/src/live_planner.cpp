@@ -1,0 +1,242 @@
+#include "live_planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <hepek/time.hpp>
+
+#include "iso_time.hpp"
+#include "rule_based.hpp"
+#include "step_cost.hpp"
+
+namespace hepek::planner {
+namespace {
+
+constexpr double kAbsurdPriceEurPerMwh = 20'000;  // far beyond any market's limits (EPEX: −500…4000)
+constexpr double kAbsurdPowerW = 1'000'000;       // a home is not a power station
+
+int64_t parse_time(const nlohmann::json& value, const std::string& what) {
+  if (value.is_number_integer()) return value.get<int64_t>() / 1000;  // Unix milliseconds
+  if (!value.is_string()) throw std::invalid_argument(what + " is not an ISO 8601 string");
+  const auto instant = parse_iso8601(value.get<std::string>());
+  if (!instant) throw std::invalid_argument(what + " '" + value.get<std::string>() + "' is not ISO 8601 with offset");
+  return instant->unix_s;
+}
+
+std::optional<double> number_field(const nlohmann::json& object, const char* key) {
+  if (!object.is_object() || !object.contains(key) || !object.at(key).is_number()) return std::nullopt;
+  return object.at(key).get<double>();
+}
+
+}  // namespace
+
+std::vector<PriceInterval> parse_price_message(const nlohmann::json& message, const Surcharges& surcharges) {
+  const nlohmann::json* list = nullptr;
+  if (message.is_object() && message.contains("prices")) list = &message.at("prices");
+  if (!list || !list->is_array()) throw std::invalid_argument("prices message has no \"prices\" array");
+  const int64_t resolution = message.value("resolution_s", int64_t{0});
+  std::vector<PriceInterval> out;
+  for (size_t i = 0; i < list->size(); ++i) {
+    const auto& item = (*list)[i];
+    const std::string where = fmt::format("prices[{}]", i);
+    if (!item.is_object()) throw std::invalid_argument(where + " is not an object");
+    PriceInterval interval;
+    interval.start_s = parse_time(item.contains("start") ? item.at("start") : item.value("time", nlohmann::json()),
+                                  where + ".start");
+    auto spot = number_field(item, "price_eur_per_mwh");
+    if (!spot) spot = number_field(item, "eur_per_mwh");
+    const auto import = number_field(item, "import_eur_per_mwh");
+    const auto export_price = number_field(item, "export_eur_per_mwh");
+    if (!import && !spot) throw std::invalid_argument(where + " has neither import_eur_per_mwh nor price_eur_per_mwh");
+    interval.import_eur_per_mwh = import ? *import : *spot + surcharges.import_eur_per_mwh;
+    interval.export_eur_per_mwh = export_price ? *export_price : spot ? *spot + surcharges.export_eur_per_mwh : 0.0;
+    if (item.contains("end")) interval.end_s = parse_time(item.at("end"), where + ".end");
+    out.push_back(interval);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.start_s < b.start_s; });
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i].end_s > out[i].start_s) continue;
+    if (i + 1 < out.size()) out[i].end_s = out[i + 1].start_s;
+    else out[i].end_s = out[i].start_s + (resolution > 0 ? resolution : i > 0 ? out[i].start_s - out[i - 1].start_s : 3600);
+  }
+  return out;
+}
+
+LivePlanner::LivePlanner(LivePlannerSettings settings)
+    : settings_(std::move(settings)), forecaster_([this] {
+        ForecastSettings f = settings_.forecast;
+        f.slot_s = settings_.step_s;
+        return f;
+      }()) {}
+
+void LivePlanner::on_prices(const nlohmann::json& message, int64_t now_s) {
+  try {
+    prices_ = parse_price_message(message, settings_.surcharges);
+    prices_received_s_ = now_s;
+    prices_problem_.clear();
+    for (const auto& p : prices_)
+      if (!std::isfinite(p.import_eur_per_mwh) || std::fabs(p.import_eur_per_mwh) > kAbsurdPriceEurPerMwh ||
+          !std::isfinite(p.export_eur_per_mwh) || std::fabs(p.export_eur_per_mwh) > kAbsurdPriceEurPerMwh)
+        prices_problem_ = fmt::format("absurd price {} EUR/MWh", p.import_eur_per_mwh);
+  } catch (const std::exception& error) {
+    prices_.clear();
+    prices_problem_ = std::string("unreadable prices: ") + error.what();
+  }
+}
+
+void LivePlanner::on_battery_state(const nlohmann::json& state, int64_t now_s) {
+  const auto soc = number_field(state, "soc");
+  soc_pct_.at_s = now_s;
+  if (!soc || *soc < 0 || *soc > 100) {
+    soc_pct_.problem = soc ? fmt::format("absurd battery SoC {} %", *soc) : "battery state without \"soc\"";
+    return;
+  }
+  soc_pct_.problem.clear();
+  soc_pct_.value = *soc;
+  if (const auto power = number_field(state, "power")) battery_power_ = {*power, now_s, {}};
+}
+
+void LivePlanner::on_load_state(const nlohmann::json& state, int64_t now_s) {
+  const auto power = number_field(state, "power");
+  load_w_.at_s = now_s;
+  if (!power || *power < 0 || *power > kAbsurdPowerW || !std::isfinite(*power)) {
+    load_w_.problem = power ? fmt::format("absurd load {} W", *power) : "load state without \"power\"";
+    return;
+  }
+  load_w_.problem.clear();
+  load_w_.value = *power;
+}
+
+void LivePlanner::on_pv_state(const nlohmann::json& state, int64_t now_s) {
+  const auto power = number_field(state, "power");
+  pv_seen_ = true;
+  pv_w_.at_s = now_s;
+  if (!power || *power < -50 || *power > kAbsurdPowerW || !std::isfinite(*power)) {
+    pv_w_.problem = power ? fmt::format("absurd PV power {} W", *power) : "PV state without \"power\"";
+    return;
+  }
+  pv_w_.problem.clear();
+  pv_w_.value = std::max(0.0, *power);
+}
+
+std::optional<double> LivePlanner::price_at(int64_t t, bool import) const {
+  for (const auto& p : prices_)
+    if (t >= p.start_s && t < p.end_s) return import ? p.import_eur_per_mwh : p.export_eur_per_mwh;
+  return std::nullopt;
+}
+
+std::optional<std::string> LivePlanner::check_inputs(int64_t now_s) const {
+  const int64_t stale = settings_.stale_after_s;
+  if (prices_received_s_ == INT64_MIN) return "no prices received on hepek/tariff/prices";
+  if (!prices_problem_.empty()) return prices_problem_;
+  if (!price_at(now_s, true)) return "no price for the current interval (prices stale)";
+  if (soc_pct_.at_s == INT64_MIN) return "no battery state received";
+  if (!soc_pct_.problem.empty()) return soc_pct_.problem;
+  if (now_s - soc_pct_.at_s > stale) return fmt::format("battery state is {} s old", now_s - soc_pct_.at_s);
+  if (load_w_.at_s == INT64_MIN) return "no load reading received";
+  if (!load_w_.problem.empty()) return load_w_.problem;
+  if (now_s - load_w_.at_s > stale) return fmt::format("load reading is {} s old", now_s - load_w_.at_s);
+  if (pv_seen_ && !pv_w_.problem.empty()) return pv_w_.problem;
+  if (pv_seen_ && now_s - pv_w_.at_s > stale) return fmt::format("PV reading is {} s old", now_s - pv_w_.at_s);
+  if (!forecaster_.trained()) return "learning: less than a day of household history";
+  return std::nullopt;
+}
+
+void LivePlanner::account_previous_step(int64_t now_s) {
+  if (last_decision_s_ == INT64_MIN) return;
+  const int64_t previous = last_decision_s_;
+  const double hours = static_cast<double>(now_s - previous) / 3600.0;
+  if (hours <= 0 || hours > 2 * static_cast<double>(settings_.step_s) / 3600.0) return;  // a gap: do not guess
+  const auto import = price_at(previous, true), export_price = price_at(previous, false);
+  if (!import) return;
+  const StepInputs step{last_load_w_, last_pv_w_, *import, export_price.value_or(0)};
+  if (battery_power_.at_s >= previous) {  // the battery reports what it did in the step it acted in
+    const auto actual = step_outcome(step, settings_.grid, settings_.battery, battery_power_.value, hours);
+    cost_micro_ += std::llround((actual.energy_cost_eur + actual.wear_eur) * 1e6);
+  }
+  const double rule_w = self_consumption_power(settings_.battery, step.load_w - step.pv_w, rule_soc_wh_, hours);
+  const auto rule = step_outcome(step, settings_.grid, settings_.battery, rule_w, hours);
+  rule_cost_micro_ += std::llround((rule.energy_cost_eur + rule.wear_eur) * 1e6);
+  rule_soc_wh_ = std::clamp(rule_soc_wh_ + settings_.battery.energy_change_wh(rule_w, hours),
+                            settings_.battery.soc_min_wh, settings_.battery.soc_max_wh);
+}
+
+Decision LivePlanner::decide(int64_t now_s) {
+  const double hours = static_cast<double>(settings_.step_s) / 3600.0;
+  const bool load_ok = load_w_.at_s != INT64_MIN && load_w_.problem.empty() &&
+                       now_s - load_w_.at_s <= settings_.stale_after_s;
+  const bool pv_ok = !pv_seen_ || (pv_w_.problem.empty() && now_s - pv_w_.at_s <= settings_.stale_after_s);
+  const bool soc_ok = soc_pct_.at_s != INT64_MIN && soc_pct_.problem.empty();
+  const double soc_wh = soc_pct_.value / 100.0 * settings_.capacity_wh;
+  if (rule_soc_wh_ < 0 && soc_ok) rule_soc_wh_ = soc_wh;
+  if (load_ok && pv_ok) {
+    account_previous_step(now_s);
+    forecaster_.observe(now_s, load_w_.value, pv_seen_ ? pv_w_.value : 0.0);
+  }
+  last_decision_s_ = now_s;
+  last_load_w_ = load_w_.value;
+  last_pv_w_ = pv_seen_ ? pv_w_.value : 0.0;
+
+  Decision decision;
+  decision.expires_s = static_cast<double>(2 * settings_.step_s);
+  decision.fallback = check_inputs(now_s);
+  const double net = load_w_.value - (pv_seen_ ? pv_w_.value : 0.0);
+  nlohmann::json steps = nlohmann::json::array();
+  if (decision.fallback) {
+    ++fallbacks_;
+    if (load_ok && pv_ok && soc_ok) {
+      decision.setpoint_w = self_consumption_power(settings_.battery, net, soc_wh, hours);
+    } else {
+      // Without a trustworthy net load or SoC, no setpoint: the battery's own self-consumption takes over as the
+      // last one expires.
+      decision.send_setpoint = false;
+    }
+    steps.push_back({{"start", hepek::iso8601_utc(now_s * 1000)},
+                     {"battery_w", std::round(decision.setpoint_w)},
+                     {"reason", "fallback to self-consumption: " + *decision.fallback}});
+  } else {
+    ++replans_;
+    const size_t horizon = std::max<size_t>(
+        1, static_cast<size_t>(std::llround(settings_.horizon_hours * 3600 / static_cast<double>(settings_.step_s))));
+    MpcInputs mpc;
+    mpc.now_s = now_s;
+    mpc.step_s = settings_.step_s;
+    mpc.horizon_steps = horizon;
+    // The current interval's readings are known now (sense phase); later ones are forecast.
+    mpc.load_forecast_w = forecaster_.load_w(now_s, settings_.step_s, horizon);
+    mpc.pv_forecast_w = forecaster_.pv_w(now_s, settings_.step_s, horizon);
+    mpc.load_forecast_w[0] = load_w_.value;  // this interval's reading is already known
+    mpc.pv_forecast_w[0] = pv_seen_ ? pv_w_.value : 0.0;
+    mpc.pv_multipliers = forecaster_.pv_multipliers(3);
+    const int64_t known_until = prices_.empty() ? now_s : prices_.back().end_s;
+    mpc.import_price = [this](int64_t t) { return price_at(t, true).value_or(prices_.back().import_eur_per_mwh); };
+    mpc.export_price = [this](int64_t t) { return price_at(t, false).value_or(prices_.back().export_eur_per_mwh); };
+    mpc.prices_known_until_s = known_until;
+    mpc.battery = settings_.battery;
+    mpc.grid = settings_.grid;
+    mpc.soc_wh = soc_wh;
+    mpc.dp.soc_levels = settings_.soc_levels;
+    const MpcDecision plan = decide_mpc(mpc);
+    decision.setpoint_w = execute_step(plan, settings_.battery, net, soc_wh, hours);
+    for (size_t k = 0; k < plan.plan.steps.size(); ++k) {
+      const auto& step = plan.plan.steps[k];
+      const int64_t t = now_s + static_cast<int64_t>(k) * settings_.step_s;
+      steps.push_back({{"start", hepek::iso8601_utc(t * 1000)},
+                       {"battery_w", std::round(k == 0 ? decision.setpoint_w : step.battery_w)},
+                       {"soc_pct", std::round(step.soc_end_wh / settings_.capacity_wh * 1000) / 10},
+                       {"grid_w", std::round(step.outcome.grid_w)},
+                       {"import_eur_per_mwh", plan.problem.steps[k].import_eur_per_mwh},
+                       {"reason", describe_step(plan.problem.steps[k], step)}});
+    }
+    decision.plan["solve_ms"] = std::round(plan.solve_ms * 1000) / 1000;
+  }
+  decision.plan["ts"] = hepek::iso8601_utc(now_s * 1000);
+  decision.plan["step_s"] = settings_.step_s;
+  decision.plan["steps"] = steps;
+  if (decision.fallback) decision.plan["fallback"] = *decision.fallback;
+  return decision;
+}
+
+}  // namespace hepek::planner

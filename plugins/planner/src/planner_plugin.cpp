@@ -1,0 +1,191 @@
+// org.hepek.planner: the live battery planner. Subscribes to the tariff's prices and the battery, load and PV states
+// (device ids from config), re-plans every step (simulation: in the decide phase; live: on a timer), sends the battery
+// a setpoint with an expiry on hepek/<battery>/set and publishes hepek/plan (retained) with a reason per step. When its
+// inputs cannot be trusted it falls back to the self-consumption rule, says so in hepek/plan ("fallback") and warns.
+// Also provides `hepek backtest`.
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <hepek/plugin.hpp>
+#include <hepek/topics.hpp>
+
+#include "backtest_command.hpp"
+#include "live_planner.hpp"
+#include "price_series.hpp"
+
+namespace hepek::planner {
+
+class PlannerPlugin : public hepek::Plugin {
+ public:
+  static constexpr const char* category = "planner";
+  static constexpr const char* description = "Optimising battery planner (MPC over prices and forecasts)";
+
+  static std::vector<hepek::ConfigRow> config_schema() {
+    return {
+        {"battery", HEPEK_CONFIG_STRING, "\"battery\"", false, "device id of the battery to command"},
+        {"load", HEPEK_CONFIG_STRING, "\"load\"", false, "device id of the household load meter"},
+        {"pv", HEPEK_CONFIG_STRING, "\"pv\"", false, "device id of the PV inverter; empty = none"},
+        {"capacity_wh", HEPEK_CONFIG_FLOAT, "10000.0", false, "battery usable capacity at 100 % SoC"},
+        {"max_charge_w", HEPEK_CONFIG_FLOAT, "5000.0", false, "battery AC charge limit"},
+        {"max_discharge_w", HEPEK_CONFIG_FLOAT, "5000.0", false, "battery AC discharge limit"},
+        {"charge_efficiency", HEPEK_CONFIG_FLOAT, "0.95", false, "AC to stored"},
+        {"discharge_efficiency", HEPEK_CONFIG_FLOAT, "0.95", false, "stored to AC"},
+        {"soc_min_pct", HEPEK_CONFIG_FLOAT, "5.0", false, "lowest SoC to plan with"},
+        {"soc_max_pct", HEPEK_CONFIG_FLOAT, "100.0", false, "highest SoC to plan with"},
+        {"wear_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false, "battery wear per MWh of throughput"},
+        {"grid_import_max_w", HEPEK_CONFIG_FLOAT, "0.0", false, "contracted import limit; 0 = none"},
+        {"main_fuse_a", HEPEK_CONFIG_FLOAT, "0.0", false, "main fuse per phase in A; 0 = none"},
+        {"phases", HEPEK_CONFIG_INTEGER, "1", false, "number of phases of the connection"},
+        {"grid_export_max_w", HEPEK_CONFIG_FLOAT, "-1.0", false, "export limit; -1 = none, 0 = no export"},
+        {"allow_curtailment", HEPEK_CONFIG_BOOLEAN, "true", false, "PV may be curtailed at negative prices"},
+        {"import_surcharge_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false,
+         "added to a spot-only tariff price for import (fees, taxes, margin)"},
+        {"export_surcharge_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false,
+         "added to a spot-only tariff price for export"},
+        {"prices_csv", HEPEK_CONFIG_STRING, "\"\"", false,
+         "stand-in for a tariff plugin: read spot prices from this CSV (time,price_eur_per_mwh), published day-ahead "
+         "at 13:00; the surcharges above apply"},
+        {"step_s", HEPEK_CONFIG_INTEGER, "900", false, "planning step; in simulation equal to [hub] step_s"},
+        {"horizon_h", HEPEK_CONFIG_FLOAT, "48.0", false, "planning horizon in hours"},
+        {"stale_after_s", HEPEK_CONFIG_INTEGER, "1800", false, "inputs older than this are stale"},
+        {"pv_model", HEPEK_CONFIG_STRING, "\"profile\"", false, "PV forecast: profile (learned) or clearsky"},
+        {"latitude", HEPEK_CONFIG_FLOAT, "52.37", false, "for pv_model = clearsky"},
+        {"longitude", HEPEK_CONFIG_FLOAT, "4.90", false, "for pv_model = clearsky"},
+    };
+  }
+
+  static std::vector<hepek::CliCommand> cli_commands() {
+    return {HEPEK_CLI("backtest", "Replay the planner over recorded prices and household data; print its scorecard",
+                      backtest_command)};
+  }
+
+  static std::vector<hepek::TopicGrant> topics() {
+    return {{"hepek/plan", HEPEK_ACCESS_PUBLISH},
+            {"hepek/{battery}/set", HEPEK_ACCESS_PUBLISH},
+            {"hepek/tariff/prices", HEPEK_ACCESS_SUBSCRIBE},
+            {"hepek/{battery}/state", HEPEK_ACCESS_SUBSCRIBE},
+            {"hepek/{load}/state", HEPEK_ACCESS_SUBSCRIBE},
+            {"hepek/{pv}/state", HEPEK_ACCESS_SUBSCRIBE}};
+  }
+
+  PlannerPlugin(hepek::Host& host, const nlohmann::json& config)
+      : Plugin(host),
+        battery_(config.at("battery").get<std::string>()),
+        load_(config.at("load").get<std::string>()),
+        pv_(config.at("pv").get<std::string>()),
+        planner_(settings(config)),
+        step_s_(config.at("step_s").get<int64_t>()) {
+    if (const auto path = config.at("prices_csv").get<std::string>(); !path.empty()) price_csv_ = read_price_csv_file(path);
+    if (battery_.empty() || load_.empty()) throw std::invalid_argument("planner: battery and load device ids are required");
+  }
+
+  void start() override {
+    host().subscribe(hepek::topics::kTariffPrices, [this](const hepek::Message& m) {
+      planner_.on_prices(parse(m.payload), now_s());
+    });
+    host().subscribe(hepek::topics::state(battery_), [this](const hepek::Message& m) {
+      planner_.on_battery_state(parse(m.payload), now_s());
+    });
+    host().subscribe(hepek::topics::state(load_), [this](const hepek::Message& m) {
+      planner_.on_load_state(parse(m.payload), now_s());
+    });
+    if (!pv_.empty())
+      host().subscribe(hepek::topics::state(pv_), [this](const hepek::Message& m) {
+        planner_.on_pv_state(parse(m.payload), now_s());
+      });
+    if (!host().is_simulation()) host().every(static_cast<uint64_t>(step_s_) * 1000, [this] { replan(now_s()); });
+  }
+
+  void step(hepek::Phase phase, int64_t now_ms) override {
+    if (phase == hepek::Phase::decide) replan(now_ms / 1000);
+  }
+
+  nlohmann::json summary() override {
+    auto cents = [](double eur) { return std::round(eur * 100) / 100; };
+    return {{"planner",
+             {{"cost_eur", cents(planner_.cost_eur())},
+              {"cost_rule_based_eur", cents(planner_.cost_rule_based_eur())},
+              {"replans", planner_.replans()},
+              {"fallbacks", planner_.fallbacks()}}}};
+  }
+
+ private:
+  static LivePlannerSettings settings(const nlohmann::json& c) {
+    LivePlannerSettings s;
+    s.capacity_wh = c.at("capacity_wh").get<double>();
+    if (s.capacity_wh <= 0) throw std::invalid_argument("planner: capacity_wh must be positive");
+    s.battery.soc_min_wh = s.capacity_wh * c.at("soc_min_pct").get<double>() / 100;
+    s.battery.soc_max_wh = s.capacity_wh * c.at("soc_max_pct").get<double>() / 100;
+    if (!(s.battery.soc_min_wh >= 0 && s.battery.soc_min_wh < s.battery.soc_max_wh && s.battery.soc_max_wh <= s.capacity_wh))
+      throw std::invalid_argument("planner: need 0 <= soc_min_pct < soc_max_pct <= 100");
+    s.battery.charge_max_w = c.at("max_charge_w").get<double>();
+    s.battery.discharge_max_w = c.at("max_discharge_w").get<double>();
+    s.battery.charge_efficiency = c.at("charge_efficiency").get<double>();
+    s.battery.discharge_efficiency = c.at("discharge_efficiency").get<double>();
+    s.battery.wear_eur_per_mwh = c.at("wear_eur_per_mwh").get<double>();
+    for (double e : {s.battery.charge_efficiency, s.battery.discharge_efficiency})
+      if (!(e > 0 && e <= 1)) throw std::invalid_argument("planner: efficiencies must lie in (0, 1]");
+    const double import_max = c.at("grid_import_max_w").get<double>();
+    if (import_max > 0) s.grid.import_max_w = import_max;
+    const double fuse = c.at("main_fuse_a").get<double>();
+    if (fuse > 0)
+      s.grid.import_max_w = std::min(s.grid.import_max_w, GridLimits::fuse_limit_w(fuse, c.at("phases").get<int>()));
+    const double export_max = c.at("grid_export_max_w").get<double>();
+    if (export_max >= 0) s.grid.export_max_w = export_max;
+    s.grid.allow_curtailment = c.at("allow_curtailment").get<bool>();
+    s.surcharges.import_eur_per_mwh = c.at("import_surcharge_eur_per_mwh").get<double>();
+    s.surcharges.export_eur_per_mwh = c.at("export_surcharge_eur_per_mwh").get<double>();
+    s.step_s = c.at("step_s").get<int64_t>();
+    if (s.step_s < 60 || 86400 % s.step_s != 0) throw std::invalid_argument("planner: step_s must divide a day, >= 60");
+    s.horizon_hours = c.at("horizon_h").get<double>();
+    s.stale_after_s = c.at("stale_after_s").get<int64_t>();
+    const std::string model = c.at("pv_model").get<std::string>();
+    if (model != "profile" && model != "clearsky")
+      throw std::invalid_argument("planner: pv_model is 'profile' or 'clearsky', got '" + model + "'");
+    s.forecast.pv_model = model == "clearsky" ? PvModel::clear_sky : PvModel::profile;
+    s.forecast.latitude_deg = c.at("latitude").get<double>();
+    s.forecast.longitude_deg = c.at("longitude").get<double>();
+    return s;
+  }
+
+  static nlohmann::json parse(std::string_view payload) {
+    return nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);  // discarded → treated as absurd
+  }
+
+  int64_t now_s() const { return host().now_ms() / 1000; }
+
+  // Feeds what a day-ahead market would have published by `now` as if it came on hepek/tariff/prices.
+  void feed_csv_prices(int64_t now) {
+    const int64_t until = day_ahead_published_until(*price_csv_, now);
+    nlohmann::json list = nlohmann::json::array();
+    for (int64_t t = std::max(price_csv_->start_s(), now - now % price_csv_->step_s()); t < until && t < price_csv_->end_s();
+         t += price_csv_->step_s())
+      list.push_back({{"start", static_cast<int64_t>(t) * 1000}, {"price_eur_per_mwh", price_csv_->eur_per_mwh_at(t)}});
+    planner_.on_prices({{"prices", list}, {"resolution_s", price_csv_->step_s()}}, now);
+  }
+
+  void replan(int64_t now) {
+    if (price_csv_) feed_csv_prices(now);
+    const Decision decision = planner_.decide(now);
+    if (decision.send_setpoint)
+      host().publish_json(hepek::topics::set(battery_),
+                          {{"setpoint_w", std::round(decision.setpoint_w)}, {"expires_s", decision.expires_s}});
+    host().publish_json(hepek::topics::kPlan, decision.plan, 1, /*retain=*/true);
+    if (decision.fallback && *decision.fallback != last_fallback_)
+      host().warn("planner falls back to self-consumption: " + *decision.fallback);
+    last_fallback_ = decision.fallback.value_or("");
+  }
+
+  std::string battery_, load_, pv_;
+  LivePlanner planner_;
+  int64_t step_s_;
+  std::string last_fallback_;
+  std::optional<PriceSeries> price_csv_;
+};
+
+}  // namespace hepek::planner
+
+HEPEK_PLUGIN(hepek::planner::PlannerPlugin, "org.hepek.planner", "0.1.0")

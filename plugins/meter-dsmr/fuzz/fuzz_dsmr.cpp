@@ -1,0 +1,58 @@
+// libFuzzer target for the P1 parser: any bytes as one telegram, and the same bytes as a stream fed in
+// chunks. Besides memory errors and undefined behaviour (ASan/UBSan), it checks invariants:
+//  - whatever the stream reader accepts, parse_telegram() accepts on its own (the reader adds no leniency),
+//  and the
+//    JSON form and meter state of an accepted telegram can always be built;
+//  - feeding the stream in one piece or in chunks gives the same accepted telegrams.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "json_form.hpp"
+#include "meter_state.hpp"
+#include "parser.hpp"
+#include "stream_reader.hpp"
+
+using namespace hepek::dsmr;
+
+namespace {
+
+std::vector<std::string> accepted_raw(std::string_view input, std::size_t chunk) {
+  TelegramStreamReader reader;
+  std::vector<std::string> accepted;
+  auto take = [&](std::vector<StreamEvent> events) {
+    for (auto& event : events) {
+      if (event.ok()) {
+        if (!parse_telegram(event.raw).ok()) __builtin_trap();
+        (void)telegram_to_json(*event.telegram).dump();
+        (void)meter_state(*event.telegram).dump();
+        accepted.push_back(std::move(event.raw));
+      } else {
+        (void)event.describe_error();
+      }
+    }
+  };
+  for (std::size_t pos = 0; pos < input.size(); pos += chunk) take(reader.feed(input.substr(pos, chunk)));
+  take(reader.finish());
+  return accepted;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+
+  const ParseResult result = parse_telegram(input);
+  if (result.ok()) {
+    (void)telegram_to_json(result.telegram()).dump();
+    (void)meter_state(result.telegram()).dump();
+  } else {
+    (void)result.error().to_string();
+  }
+
+  const std::size_t chunk = 1 + (size > 0 ? data[size - 1] % 97 : 0);
+  if (accepted_raw(input, input.size() + 1) != accepted_raw(input, chunk)) __builtin_trap();
+  return 0;
+}

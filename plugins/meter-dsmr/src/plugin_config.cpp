@@ -1,0 +1,88 @@
+#include "plugin_config.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace hepek::dsmr {
+namespace {
+
+template <typename T>
+T get(const nlohmann::json& config, const char* key, T fallback) {
+  if (!config.contains(key)) return fallback;
+  try {
+    return config.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw std::invalid_argument(fmt::format("{}: {} has the wrong type", key, config.at(key).dump()));
+  }
+}
+
+}  // namespace
+
+std::vector<hepek::ConfigRow> MeterConfig::schema() {
+  return {
+      {"source", HEPEK_CONFIG_STRING, "\"serial\"", false, "Where telegrams come from: serial, tcp or file"},
+      {"device", HEPEK_CONFIG_STRING, "\"/dev/ttyUSB0\"", false, "serial: the P1 cable's device"},
+      {"baud", HEPEK_CONFIG_INTEGER, "115200", false, "serial: baud rate (DSMR 2.2/3: 9600)"},
+      {"data_bits", HEPEK_CONFIG_INTEGER, "8", false, "serial: 7 or 8 (DSMR 2.2/3: 7)"},
+      {"parity", HEPEK_CONFIG_STRING, "\"none\"", false, "serial: none, even or odd (DSMR 2.2/3: even)"},
+      {"stop_bits", HEPEK_CONFIG_INTEGER, "1", false, "serial: 1 or 2"},
+      {"host", HEPEK_CONFIG_STRING, "\"\"", false, "tcp: host of the P1 bridge (ser2net, dongle)"},
+      {"port", HEPEK_CONFIG_INTEGER, "0", false, "tcp: port of the P1 bridge"},
+      {"path", HEPEK_CONFIG_STRING, "\"\"", false, "file: a file of recorded telegrams to replay"},
+      {"interval_ms", HEPEK_CONFIG_INTEGER, "1000", false,
+       "file: replay one telegram per interval (live mode)"},
+      {"loop", HEPEK_CONFIG_BOOLEAN, "false", false, "file: start again at the end"},
+      {"reconnect_ms", HEPEK_CONFIG_INTEGER, "5000", false,
+       "serial/tcp: wait before reopening a failed link"},
+      {"idle_timeout_ms", HEPEK_CONFIG_INTEGER, "30000", false,
+       "serial/tcp: reopen the link after this long without a byte"},
+  };
+}
+
+MeterConfig MeterConfig::from_json(const nlohmann::json& config) {
+  if (!config.is_object()) throw std::invalid_argument("the configuration must be a table");
+  MeterConfig out;
+  const std::string source = get<std::string>(config, "source", "serial");
+  if (source == "serial")
+    out.source = Source::serial;
+  else if (source == "tcp")
+    out.source = Source::tcp;
+  else if (source == "file")
+    out.source = Source::file;
+  else
+    throw std::invalid_argument("source: \"" + source + "\" is not \"serial\", \"tcp\" or \"file\"");
+
+  out.serial.device = get<std::string>(config, "device", out.serial.device);
+  out.serial.baud = get<int>(config, "baud", out.serial.baud);
+  out.serial.data_bits = get<int>(config, "data_bits", out.serial.data_bits);
+  out.serial.parity = get<std::string>(config, "parity", out.serial.parity);
+  out.serial.stop_bits = get<int>(config, "stop_bits", out.serial.stop_bits);
+  out.host = get<std::string>(config, "host", "");
+  out.port = get<int>(config, "port", 0);
+  out.path = get<std::string>(config, "path", "");
+  out.interval_ms = get<int64_t>(config, "interval_ms", out.interval_ms);
+  out.loop = get<bool>(config, "loop", false);
+  const auto reconnect_ms = get<int64_t>(config, "reconnect_ms", 5000);
+  const auto idle_timeout_ms = get<int64_t>(config, "idle_timeout_ms", 30000);
+
+  if (out.source == Source::serial) out.serial.validate();
+  if (out.source == Source::tcp) {
+    if (out.host.empty()) throw std::invalid_argument("host: required for source = \"tcp\"");
+    if (out.port < 1 || out.port > 65535)
+      throw std::invalid_argument(fmt::format("port: {} is not a TCP port (1-65535)", out.port));
+  }
+  if (out.source == Source::file && out.path.empty())
+    throw std::invalid_argument("path: a telegram file is required for source = \"file\"");
+  if (out.interval_ms < 1)
+    throw std::invalid_argument(fmt::format("interval_ms: {} must be positive", out.interval_ms));
+  if (reconnect_ms < 1)
+    throw std::invalid_argument(fmt::format("reconnect_ms: {} must be positive", reconnect_ms));
+  if (idle_timeout_ms < 1000)
+    throw std::invalid_argument(fmt::format("idle_timeout_ms: {} must be at least 1000", idle_timeout_ms));
+  out.worker.reconnect_delay = std::chrono::milliseconds(reconnect_ms);
+  out.worker.idle_timeout = std::chrono::milliseconds(idle_timeout_ms);
+  return out;
+}
+
+}  // namespace hepek::dsmr

@@ -1,0 +1,18 @@
+#include <gtest/gtest.h>
+
+#include <hepek/command_validation.hpp>
+
+#include "device_metadata.hpp"
+
+using hepek::validate_command;
+
+TEST(BatteryMetadata, CommandSchemaAcceptsSetpointsAndRejectsTheRest) {
+  const nlohmann::json metadata = hepek::sim::battery_device("battery", 5000, 4000).to_json();
+  EXPECT_EQ(validate_command(metadata, R"({"setpoint_w": -2500, "expires_s": 900})"), "");
+  EXPECT_EQ(validate_command(metadata, R"({"setpoint_w": 4000})"), "");
+  EXPECT_NE(validate_command(metadata, R"({"setpoint_w": 4500})").find("maximum"), std::string::npos);
+  EXPECT_NE(validate_command(metadata, R"({"setpoint_w": -5001})").find("minimum"), std::string::npos);
+  EXPECT_NE(validate_command(metadata, R"({"setpoint_w": "full"})").find("number"), std::string::npos);
+  EXPECT_NE(validate_command(metadata, R"({"soc": 50})").find("not a writable field"), std::string::npos);
+  EXPECT_NE(validate_command(metadata, R"({"expires_s": 0})").find("minimum"), std::string::npos);
+}

@@ -104,6 +104,10 @@ const char* api_hub_settings_json(hepek_host* host) {
   return text.c_str();
 }
 
+void api_fail(hepek_host* host, const char* reason) {
+  hub_of(host).fail_instance(instance_of(host), reason ? reason : "no reason given");
+}
+
 }  // namespace
 
 const hepek_host_api* Hub::host_api() {
@@ -129,6 +133,7 @@ const hepek_host_api* Hub::host_api() {
     table.chain_endpoint = api_chain_endpoint;
     table.random_seed = api_random_seed;
     table.hub_settings_json = api_hub_settings_json;
+    table.fail = api_fail;
     return table;
   }();
   return &api;

@@ -656,6 +656,24 @@ void Hub::close_cli_context() {
   cli_instance_.reset();
 }
 
+void Hub::fail_instance(Instance& instance, const std::string& reason) {
+  log_error(instance.id(), "failed: " + reason);
+  {
+    std::lock_guard lock(failure_mutex_);
+    if (first_failure_.empty()) first_failure_ = instance.id() + ": " + reason;
+  }
+  loop_.post([this, &instance, reason] {
+    instance.state = "failed";
+    instance.reason = reason;
+    publish_bridge_info();
+  });
+}
+
+std::string Hub::first_failure() const {
+  std::lock_guard lock(failure_mutex_);
+  return first_failure_;
+}
+
 std::string Hub::chain_endpoint() const {
   if (config_.chain_endpoint == "embedded") return embedded_chain_endpoint_;
   return config_.chain_endpoint;

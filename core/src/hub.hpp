@@ -11,6 +11,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -77,6 +78,9 @@ class Hub {
   int32_t add_timer_for(Instance& instance, uint64_t period_ms, hepek_timer_fn callback, void* user, uint64_t* id);
   int32_t cancel_timer_for(Instance& instance, uint64_t id);
   std::string chain_endpoint() const;
+  void fail_instance(Instance& instance, const std::string& reason);
+  // The first instance failure reported through the host API ("<id>: <reason>"), or empty.
+  std::string first_failure() const;
 
   static const hepek_host_api* host_api();
 
@@ -121,6 +125,8 @@ class Hub {
   std::unique_ptr<BusConnection> bridge_;
   std::string embedded_chain_endpoint_;
   uint64_t next_subscription_id_ = 1;
+  mutable std::mutex failure_mutex_;
+  std::string first_failure_;
   int64_t started_ms_ = 0;
   std::unique_ptr<Instance> cli_instance_;
   std::thread cli_loop_;

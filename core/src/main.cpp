@@ -132,7 +132,13 @@ int simulate(const Context& context, std::vector<std::string> args) {
   request.seed = seed ? std::stoull(*seed) : 1;
   request.data_dir = resolve_data_dir(context, *config) + "/simulation";
   request.progress = !quiet && isatty(STDERR_FILENO);
-  const nlohmann::json summary = run_simulation(*config, request);
+  nlohmann::json summary;
+  try {
+    summary = run_simulation(*config, request);
+  } catch (const std::runtime_error& e) {
+    std::cerr << "hepek simulate: " << e.what() << "\n";
+    return 1;
+  }
   std::cout << (json ? summary.dump() : summary.dump(2)) << std::endl;
   return 0;
 }

@@ -119,6 +119,11 @@ nlohmann::json run_simulation(const HubConfig& config, const SimulationRequest& 
       hub.step_all(phase, now);
       loop.drain();
     }
+    if (const std::string failure = hub.first_failure(); !failure.empty()) {
+      if (request.progress) std::fputc('\n', stderr);
+      throw std::runtime_error(fmt::format("the simulation stopped at {}: plugin {}", local_iso8601(now, config.timezone),
+                                           failure));
+    }
     if (request.progress) {
       const auto wall = std::chrono::steady_clock::now();
       if (wall - last_draw > std::chrono::milliseconds(100)) {

@@ -110,6 +110,10 @@ class TestHost {
   static int32_t is_simulation(hepek_host* host) { return self(host).simulation ? 1 : 0; }
   static const char* chain_endpoint(hepek_host*) { return ""; }
   static uint64_t random_seed(hepek_host*) { return 1; }
+  static const char* hub_settings_json(hepek_host*) {
+    return R"({"name":"test","timezone":"Europe/Amsterdam","latitude":52.37,"longitude":4.9,"step_s":900})";
+  }
+  static void fail(hepek_host* host, const char* reason) { log(host, HEPEK_LOG_ERROR, reason); }
 
   // Filled in by name: functions the ABI appends later stay null here, which is what an older host would
   // offer.
@@ -135,6 +139,8 @@ class TestHost {
       table.is_simulation = &is_simulation;
       table.chain_endpoint = &chain_endpoint;
       table.random_seed = &random_seed;
+      table.hub_settings_json = &hub_settings_json;
+      table.fail = &fail;
       return table;
     }();
     return &api;

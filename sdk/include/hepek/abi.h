@@ -151,6 +151,11 @@ typedef struct hepek_host_api {
   /* The hub's own settings as a JSON object: {"name","timezone","latitude","longitude","step_s"} (step_s is the
    * lock-step period in seconds), so plugins need not repeat the home's location or the step in their tables. */
   const char* (*hub_settings_json)(hepek_host* host);
+
+  /* The instance cannot go on correctly (e.g. its data ran out): it is marked failed with `reason`. In a simulation
+   * the run stops and `hepek simulate` exits 1 naming the instance and the reason; live, the hub reports it on
+   * hepek/bridge/info and in health, and carries on with the others. */
+  void (*fail)(hepek_host* host, const char* reason);
 } hepek_host_api;
 
 /* The descriptor a plugin library returns. Appended only. */

@@ -185,6 +185,8 @@ class Host {
   std::string chain_endpoint() const { return api_->chain_endpoint(host_); }
   // Seed for this instance's random numbers (from --seed and the instance id): reproducible runs.
   uint64_t random_seed() const { return api_->random_seed(host_); }
+  // Marks the instance failed (a simulation stops with this reason). See hepek_host_api::fail.
+  void fail(const std::string& reason) const { api_->fail(host_, reason.c_str()); }
   // {"name","timezone","latitude","longitude","step_s"} of the hub.
   nlohmann::json hub_settings() const { return nlohmann::json::parse(api_->hub_settings_json(host_)); }
 
@@ -392,9 +394,9 @@ struct DescriptorStorage {
     try {
       box(instance)->plugin->step(static_cast<Phase>(phase), now_ms);
     } catch (const std::exception& e) {
-      box(instance)->host.error(std::string("step() threw: ") + e.what());
+      box(instance)->host.fail(std::string("step() threw: ") + e.what());
     } catch (...) {
-      box(instance)->host.error("step() threw an unknown exception");
+      box(instance)->host.fail("step() threw an unknown exception");
     }
   }
   static const char* summary(hepek_instance* instance) {

@@ -36,7 +36,7 @@ class SimBattery : public Plugin {
         {"load", HEPEK_CONFIG_STRING, "\"load\"", false, "device id of the household load"},
         {"pv", HEPEK_CONFIG_STRING, "\"pv\"", false, "device id of the PV inverter; empty = none"},
         {"relay", HEPEK_CONFIG_STRING, "\"\"", false, "device id of the supply relay; empty = none"},
-        {"step_s", HEPEK_CONFIG_INTEGER, "900", false, "simulation step; must equal [hub] step_s"},
+        {"step_s", HEPEK_CONFIG_INTEGER, "", false, "simulation step; default [hub] step_s"},
         {"period_s", HEPEK_CONFIG_INTEGER, "10", false, "live mode: control period"},
     };
   }
@@ -50,7 +50,7 @@ class SimBattery : public Plugin {
         load_device_(config.at("load").get<std::string>()),
         pv_device_(config.at("pv").get<std::string>()),
         relay_device_(config.at("relay").get<std::string>()),
-        step_ms_(positive_seconds_ms(config, "step_s")),
+        step_ms_(1000 * setting_or_hub(config, host, "step_s").get<std::int64_t>()),
         period_ms_(positive_seconds_ms(config, "period_s")),
         spacing_(step_ms_) {
     if (!(default_expires_s_ > 0)) throw std::invalid_argument("default_expires_s must be > 0");

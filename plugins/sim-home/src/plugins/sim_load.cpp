@@ -27,20 +27,20 @@ class SimLoad : public Plugin {
         {"annual_kwh", HEPEK_CONFIG_FLOAT, "3500.0", false, "synthetic: yearly consumption"},
         {"noise", HEPEK_CONFIG_FLOAT, "0.15", false, "synthetic: relative noise (standard deviation)"},
         {"seasonal_amplitude", HEPEK_CONFIG_FLOAT, "0.2", false, "synthetic: winter/summer swing, relative"},
-        {"latitude", HEPEK_CONFIG_FLOAT, "52.37", false,
-         "synthetic: latitude (sets the hemisphere's seasons)"},
+        {"latitude", HEPEK_CONFIG_FLOAT, "", false,
+         "synthetic: latitude (sets the hemisphere's seasons); default [hub] latitude"},
         {"timezone", HEPEK_CONFIG_STRING, "\"\"", false,
          "synthetic: IANA zone of the daily rhythm; empty = hub's"},
         {"seed", HEPEK_CONFIG_INTEGER, "0", false,
          "synthetic: noise seed; 0 = from the hub (hepek simulate --seed)"},
-        {"step_s", HEPEK_CONFIG_INTEGER, "900", false, "simulation step; must equal [hub] step_s"},
+        {"step_s", HEPEK_CONFIG_INTEGER, "", false, "simulation step; default [hub] step_s"},
         {"period_s", HEPEK_CONFIG_INTEGER, "10", false, "live mode: publish period"},
     };
   }
 
   SimLoad(Host& host, const nlohmann::json& config)
       : Plugin(host),
-        step_ms_(positive_seconds_ms(config, "step_s")),
+        step_ms_(1000 * setting_or_hub(config, host, "step_s").get<std::int64_t>()),
         period_ms_(positive_seconds_ms(config, "period_s")),
         spacing_(step_ms_) {
     const std::string source = config.at("source").get<std::string>();
@@ -55,7 +55,7 @@ class SimLoad : public Plugin {
       options.annual_kwh = config.at("annual_kwh").get<double>();
       options.noise = config.at("noise").get<double>();
       options.seasonal_amplitude = config.at("seasonal_amplitude").get<double>();
-      options.latitude_deg = config.at("latitude").get<double>();
+      options.latitude_deg = setting_or_hub(config, host, "latitude").get<double>();
       options.timezone = timezone_or_host(config, host);
       options.seed = seed_of(config, host);
       series_ = std::make_unique<SyntheticLoad>(options);

@@ -22,8 +22,8 @@ class SimPv : public Plugin {
     return {
         {"source", HEPEK_CONFIG_STRING, "\"clear-sky\"", false,
          "clear-sky (sun model x clouds) or csv (replay)"},
-        {"latitude", HEPEK_CONFIG_FLOAT, "52.37", false, "degrees north"},
-        {"longitude", HEPEK_CONFIG_FLOAT, "4.90", false, "degrees east"},
+        {"latitude", HEPEK_CONFIG_FLOAT, "", false, "degrees north; default [hub] latitude"},
+        {"longitude", HEPEK_CONFIG_FLOAT, "", false, "degrees east; default [hub] longitude"},
         {"tilt", HEPEK_CONFIG_FLOAT, "35.0", false, "panel tilt, degrees from horizontal"},
         {"azimuth", HEPEK_CONFIG_FLOAT, "180.0", false,
          "panel azimuth, degrees clockwise from north (180 = south)"},
@@ -41,14 +41,14 @@ class SimPv : public Plugin {
         {"wrap", HEPEK_CONFIG_BOOLEAN, "false", false, "repeat CSV data by whole weeks outside its range"},
         {"seed", HEPEK_CONFIG_INTEGER, "0", false,
          "synthetic clouds seed; 0 = from the hub (hepek simulate --seed)"},
-        {"step_s", HEPEK_CONFIG_INTEGER, "900", false, "simulation step; must equal [hub] step_s"},
+        {"step_s", HEPEK_CONFIG_INTEGER, "", false, "simulation step; default [hub] step_s"},
         {"period_s", HEPEK_CONFIG_INTEGER, "10", false, "live mode: publish period"},
     };
   }
 
   SimPv(Host& host, const nlohmann::json& config)
       : Plugin(host),
-        step_ms_(positive_seconds_ms(config, "step_s")),
+        step_ms_(1000 * setting_or_hub(config, host, "step_s").get<std::int64_t>()),
         period_ms_(positive_seconds_ms(config, "period_s")),
         spacing_(step_ms_) {
     const std::string source = config.at("source").get<std::string>();
@@ -60,8 +60,8 @@ class SimPv : public Plugin {
                                                              config.at("wrap").get<bool>()});
     } else if (source == "clear-sky") {
       PvArray array;
-      array.latitude_deg = config.at("latitude").get<double>();
-      array.longitude_deg = config.at("longitude").get<double>();
+      array.latitude_deg = setting_or_hub(config, host, "latitude").get<double>();
+      array.longitude_deg = setting_or_hub(config, host, "longitude").get<double>();
       array.tilt_deg = config.at("tilt").get<double>();
       array.azimuth_deg = config.at("azimuth").get<double>();
       array.kwp = config.at("kwp").get<double>();

@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <fstream>
@@ -260,6 +261,14 @@ ConfigLoad parse_config(const std::string& text, const std::string& source_name)
                    fmt::format("\"broker\" in [bus] must be \"embedded\" or mqtt://host:port or mqtts://host:port, "
                                "got \"{}\"",
                                config.broker));
+  try {
+    date::locate_zone(config.timezone);
+  } catch (const std::exception&) {
+    semantic_error("hub", "timezone",
+                   fmt::format("\"timezone\" in [hub] is not an IANA time zone name such as \"Europe/Amsterdam\", got "
+                               "\"{}\"",
+                               config.timezone));
+  }
   if (config.latitude < -90 || config.latitude > 90)
     semantic_error("hub", "latitude", "\"latitude\" in [hub] must be within -90..90");
   if (config.longitude < -180 || config.longitude > 180)

@@ -57,6 +57,8 @@ TEST(Config, SemanticChecks) {
   EXPECT_FALSE(parse_config("[bus]\nclient = \"other\"\n", "x").ok());
   EXPECT_FALSE(parse_config("[hub]\nstep_s = 0\n", "x").ok());
   EXPECT_FALSE(parse_config("[weird]\n", "x").ok());
+  EXPECT_FALSE(parse_config("[hub]\ntimezone = \"Mars/Olympus\"\n", "x").ok());
+  EXPECT_TRUE(parse_config("[hub]\ntimezone = \"Australia/Sydney\"\n", "x").ok());
   EXPECT_TRUE(parse_config("[bus]\nbroker = \"mqtt://localhost:1883\"\n", "x").ok());
 }
 

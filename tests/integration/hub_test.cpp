@@ -2,6 +2,9 @@
 // the generated observer/admin accounts.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <pwd.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -330,6 +333,42 @@ TEST_F(HubTest, EmbeddedChainIsStartedSupervisedAndStopped) {
   hub->terminate();
   EXPECT_NE(run_command({"pgrep", "-f", "anvil.*--port " + std::to_string(chain_port)}).exit_code, 0)
       << "anvil must stop with the hub";
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(HubTest, ExternalBrokerIsUsedWithItsConfiguredAccount) {
+  // A broker that is not ours: plain Mosquitto with its own password file.
+  TempDir broker;
+  const int port = free_port();
+  write_file(broker.path() + "/passwd", "site:site-secret\n");
+  ASSERT_EQ(run_command({"mosquitto_passwd", "-U", broker.path() + "/passwd"}).exit_code, 0);
+  // Run as our own user: as root, Mosquitto would drop to "mosquitto", which cannot read the private temp dir.
+  write_file(broker.path() + "/m.conf", "listener " + std::to_string(port) + " 127.0.0.1\nallow_anonymous false\n"
+                                        "password_file " + broker.path() + "/passwd\nuser " +
+                                        getpwuid(geteuid())->pw_name + "\n");
+  const pid_t mosquitto = fork();
+  if (mosquitto == 0) {
+    execlp("mosquitto", "mosquitto", "-c", (broker.path() + "/m.conf").c_str(), nullptr);
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const std::string body = "[[plugin]]\nid = \"hello\"\ntype = \"hello-meter\"\ninterval_ms = 100\n";
+  std::string text = "[bus]\nbroker = \"mqtt://127.0.0.1:" + std::to_string(port) +
+                     "\"\nusername = \"site\"\npassword = \"site-secret\"\n" + body;
+  write_file(temp_.path() + "/external.toml", text);
+  HubProcess hub(temp_.path() + "/external.toml", data_dir_);
+  MqttClient watcher(port, "site", "site-secret", "external-watcher");
+  ASSERT_TRUE(watcher.connected());
+  watcher.subscribe("hepek/#");
+  EXPECT_TRUE(watcher.wait_for("hepek/bridge/state", [](const Received& m) { return m.payload == "online"; }, 10000))
+      << hub.log();
+  EXPECT_TRUE(watcher.wait_for("hepek/hello/state", {}, 10000)) << hub.log();
+  hub.terminate();
+  kill(mosquitto, SIGTERM);
+  waitpid(mosquitto, nullptr, 0);
 }
 
 }  // namespace

@@ -46,6 +46,12 @@ void ChildProcess::start(const std::vector<std::string>& argv, const std::string
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    // The hub blocks SIGINT/SIGTERM (one thread takes them with sigwait) and ignores SIGPIPE; both would be inherited
+    // through exec, leaving a child that ignores our SIGTERM and its parent-death signal.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    signal(SIGPIPE, SIG_DFL);
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent) _exit(127);
     setpgid(0, 0);

@@ -41,7 +41,8 @@ sockaddr_in make_address(const std::string& host, int port) {
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));
   const std::string ip = host == "localhost" ? "127.0.0.1" : host;
-  if (inet_pton(AF_INET, ip.c_str(), &address.sin_addr) != 1) address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (inet_pton(AF_INET, ip.c_str(), &address.sin_addr) != 1)
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   return address;
 }
 
@@ -73,7 +74,8 @@ bool port_in_use(const std::string& host, int port) {
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in address = make_address(host, port);
-  const bool in_use = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 && errno == EADDRINUSE;
+  const bool in_use =
+      bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 && errno == EADDRINUSE;
   close(fd);
   return in_use;
 }
@@ -105,7 +107,9 @@ void AccountStore::save() const {
 BrokerSupervisor::BrokerSupervisor(std::string directory, std::string bind_address, int port)
     : directory_(std::move(directory)), bind_address_(std::move(bind_address)), port_(port) {}
 
-BrokerSupervisor::~BrokerSupervisor() { stop(); }
+BrokerSupervisor::~BrokerSupervisor() {
+  stop();
+}
 
 void BrokerSupervisor::prepare(const std::vector<AccountAcl>& acls, AccountStore& accounts) {
   mkdir(directory_.c_str(), 0700);
@@ -122,7 +126,8 @@ void BrokerSupervisor::prepare(const std::vector<AccountAcl>& acls, AccountStore
   ChildProcess hasher;
   hasher.start({"mosquitto_passwd", "-U", password_file}, directory_ + "/mosquitto.log");
   std::string how;
-  for (int i = 0; i < 1000 && !hasher.exited(&how); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 1000 && !hasher.exited(&how); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (how != "exited with status 0")
     throw std::runtime_error("mosquitto_passwd could not hash the bus passwords (" + how + ")");
 

@@ -46,9 +46,13 @@ ChainSupervisor::ChainSupervisor(std::string directory, std::string host, int po
       chain_id_(chain_id),
       genesis_timestamp_s_(genesis_timestamp_s) {}
 
-ChainSupervisor::~ChainSupervisor() { stop(); }
+ChainSupervisor::~ChainSupervisor() {
+  stop();
+}
 
-std::string ChainSupervisor::endpoint() const { return fmt::format("http://{}:{}", host_, port_); }
+std::string ChainSupervisor::endpoint() const {
+  return fmt::format("http://{}:{}", host_, port_);
+}
 
 void ChainSupervisor::start() {
   const std::string anvil = find_anvil();
@@ -57,10 +61,11 @@ void ChainSupervisor::start() {
         "[chain] endpoint = \"embedded\" needs Foundry's anvil: run scripts/install-deps (npm ci installs "
         "@foundry-rs/anvil-linux-amd64), set HEPEK_ANVIL, or configure a JSON-RPC endpoint");
   if (port_in_use(host_, port_))
-    throw std::runtime_error(fmt::format(
-        "port {} on {} is already in use (another Ethereum node?); choose another [chain] port or set [chain] "
-        "endpoint = \"http://{}:{}\" to use it",
-        port_, host_, host_, port_));
+    throw std::runtime_error(
+        fmt::format("port {} on {} is already in use (another Ethereum node?); choose another [chain] port "
+                    "or set [chain] "
+                    "endpoint = \"http://{}:{}\" to use it",
+                    port_, host_, host_, port_));
   fs::create_directories(directory_);
   chmod(directory_.c_str(), 0700);
   const std::string host = host_;
@@ -69,7 +74,8 @@ void ChainSupervisor::start() {
       "the embedded chain (anvil)",
       std::vector<std::string>{anvil, "--host", host_, "--port", std::to_string(port_), "--chain-id",
                                std::to_string(chain_id_), "--timestamp", std::to_string(genesis_timestamp_s_),
-                               "--state", directory_ + "/anvil-state.json", "--state-interval", "10", "--silent"},
+                               "--state", directory_ + "/anvil-state.json", "--state-interval", "10",
+                               "--silent"},
       directory_ + "/anvil.log", [host, port] { return json_rpc_answers(host, port); });
   process_->start(20000);
 }

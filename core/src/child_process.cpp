@@ -33,7 +33,9 @@ std::string find_in_path(const std::string& name) {
   return {};
 }
 
-ChildProcess::~ChildProcess() { stop(1000); }
+ChildProcess::~ChildProcess() {
+  stop(1000);
+}
 
 void ChildProcess::start(const std::vector<std::string>& argv, const std::string& log_file) {
   if (argv.empty()) throw std::invalid_argument("empty command line");
@@ -46,8 +48,8 @@ void ChildProcess::start(const std::vector<std::string>& argv, const std::string
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    // The hub blocks SIGINT/SIGTERM (one thread takes them with sigwait) and ignores SIGPIPE; both would be inherited
-    // through exec, leaving a child that ignores our SIGTERM and its parent-death signal.
+    // The hub blocks SIGINT/SIGTERM (one thread takes them with sigwait) and ignores SIGPIPE; both would be
+    // inherited through exec, leaving a child that ignores our SIGTERM and its parent-death signal.
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -87,7 +89,9 @@ bool ChildProcess::exited(std::string* how) {
   return true;
 }
 
-bool ChildProcess::running() { return !exited(); }
+bool ChildProcess::running() {
+  return !exited();
+}
 
 void ChildProcess::stop(int grace_ms) {
   if (pid_ <= 0) return;

@@ -24,7 +24,8 @@ std::optional<std::string> take_option(std::vector<std::string>& args, const std
     if (args[i] == name) {
       if (i + 1 >= args.size()) throw std::invalid_argument(name + " needs a value");
       std::string value = args[i + 1];
-      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i), args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+                 args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
       return value;
     }
     if (args[i].rfind(name + "=", 0) == 0) {

@@ -3,10 +3,10 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "embedded_config.hpp"
 
@@ -20,7 +20,8 @@ std::string ConfigError::to_string() const {
 const Schema& hub_schema() {
   static const Schema schema{
       {"name", HEPEK_CONFIG_STRING, "\"hepek\"", false, "Name of this hub"},
-      {"data_dir", HEPEK_CONFIG_STRING, "\"./data\"", false, "Databases, keys and broker files (created 0700)"},
+      {"data_dir", HEPEK_CONFIG_STRING, "\"./data\"", false,
+       "Databases, keys and broker files (created 0700)"},
       {"timezone", HEPEK_CONFIG_STRING, "\"Europe/Amsterdam\"", false, "The home's IANA time zone"},
       {"log_level", HEPEK_CONFIG_STRING, "\"info\"", false, "debug, info, warning or error"},
       {"plugin_dirs", HEPEK_CONFIG_STRING_ARRAY, "[]", false,
@@ -36,7 +37,8 @@ const Schema& bus_schema() {
   static const Schema schema{
       {"broker", HEPEK_CONFIG_STRING, "\"embedded\"", false,
        "\"embedded\" (a supervised Mosquitto) or mqtt://host:port / mqtts://host:port"},
-      {"bind_address", HEPEK_CONFIG_STRING, "\"127.0.0.1\"", false, "Listener address of the embedded broker"},
+      {"bind_address", HEPEK_CONFIG_STRING, "\"127.0.0.1\"", false,
+       "Listener address of the embedded broker"},
       {"port", HEPEK_CONFIG_INTEGER, "1883", false, "Port of the embedded broker"},
       {"username", HEPEK_CONFIG_STRING, "\"\"", false, "External broker user"},
       {"password", HEPEK_CONFIG_STRING, "\"\"", false, "External broker password"},
@@ -48,7 +50,8 @@ const Schema& bus_schema() {
 
 const Schema& chain_schema() {
   static const Schema schema{
-      {"endpoint", HEPEK_CONFIG_STRING, "\"\"", false, "\"embedded\" (a supervised anvil), a JSON-RPC URL, or empty"},
+      {"endpoint", HEPEK_CONFIG_STRING, "\"\"", false,
+       "\"embedded\" (a supervised anvil), a JSON-RPC URL, or empty"},
       {"port", HEPEK_CONFIG_INTEGER, "8545", false, "Port of the embedded chain node"},
       {"chain_id", HEPEK_CONFIG_INTEGER, "31337", false, "Chain id of the embedded chain"},
   };
@@ -59,28 +62,39 @@ namespace {
 
 std::string type_name(hepek_config_type type) {
   switch (type) {
-    case HEPEK_CONFIG_STRING: return "a string";
-    case HEPEK_CONFIG_INTEGER: return "an integer";
-    case HEPEK_CONFIG_FLOAT: return "a number";
-    case HEPEK_CONFIG_BOOLEAN: return "true or false";
-    case HEPEK_CONFIG_STRING_ARRAY: return "an array of strings";
-    case HEPEK_CONFIG_TABLE: return "a table or array";
+    case HEPEK_CONFIG_STRING:
+      return "a string";
+    case HEPEK_CONFIG_INTEGER:
+      return "an integer";
+    case HEPEK_CONFIG_FLOAT:
+      return "a number";
+    case HEPEK_CONFIG_BOOLEAN:
+      return "true or false";
+    case HEPEK_CONFIG_STRING_ARRAY:
+      return "an array of strings";
+    case HEPEK_CONFIG_TABLE:
+      return "a table or array";
   }
   return "a value";
 }
 
 bool fits(hepek_config_type type, const nlohmann::json& value) {
   switch (type) {
-    case HEPEK_CONFIG_STRING: return value.is_string();
-    case HEPEK_CONFIG_INTEGER: return value.is_number_integer();
-    case HEPEK_CONFIG_FLOAT: return value.is_number();
-    case HEPEK_CONFIG_BOOLEAN: return value.is_boolean();
+    case HEPEK_CONFIG_STRING:
+      return value.is_string();
+    case HEPEK_CONFIG_INTEGER:
+      return value.is_number_integer();
+    case HEPEK_CONFIG_FLOAT:
+      return value.is_number();
+    case HEPEK_CONFIG_BOOLEAN:
+      return value.is_boolean();
     case HEPEK_CONFIG_STRING_ARRAY:
       if (!value.is_array()) return false;
       for (const auto& item : value)
         if (!item.is_string()) return false;
       return true;
-    case HEPEK_CONFIG_TABLE: return value.is_object() || value.is_array();
+    case HEPEK_CONFIG_TABLE:
+      return value.is_object() || value.is_array();
   }
   return false;
 }
@@ -103,9 +117,12 @@ nlohmann::json to_json(const toml::node& node) {
   if (auto value = node.as_floating_point()) return value->get();
   if (auto value = node.as_boolean()) return value->get();
   std::ostringstream text;
-  if (auto value = node.as_date_time()) text << value->get();
-  else if (auto value = node.as_date()) text << value->get();
-  else if (auto value = node.as_time()) text << value->get();
+  if (auto value = node.as_date_time())
+    text << value->get();
+  else if (auto value = node.as_date())
+    text << value->get();
+  else if (auto value = node.as_time())
+    text << value->get();
   return text.str();
 }
 
@@ -131,9 +148,9 @@ std::string allowed_keys(const Schema& schema, const std::set<std::string>& extr
 
 }  // namespace
 
-nlohmann::json validate_table(const nlohmann::json& values, const nlohmann::json& positions, const Schema& schema,
-                              const std::string& table_name, const std::string& file, int64_t table_line,
-                              int64_t table_column, std::vector<ConfigError>& errors) {
+nlohmann::json validate_table(const nlohmann::json& values, const nlohmann::json& positions,
+                              const Schema& schema, const std::string& table_name, const std::string& file,
+                              int64_t table_line, int64_t table_column, std::vector<ConfigError>& errors) {
   nlohmann::json result = nlohmann::json::object();
   auto where = [&](const std::string& key) -> std::pair<int64_t, int64_t> {
     if (positions.contains(key)) return {positions[key][0].get<int64_t>(), positions[key][1].get<int64_t>()};
@@ -145,9 +162,9 @@ nlohmann::json validate_table(const nlohmann::json& values, const nlohmann::json
       if (candidate.key == key) row = &candidate;
     const auto [line, column] = where(key);
     if (!row) {
-      errors.push_back({file, line, column,
-                        fmt::format("unknown key \"{}\" in {}; allowed keys: {}", key, table_name,
-                                    allowed_keys(schema))});
+      errors.push_back(
+          {file, line, column,
+           fmt::format("unknown key \"{}\" in {}; allowed keys: {}", key, table_name, allowed_keys(schema))});
       continue;
     }
     if (!fits(row->type, value)) {
@@ -162,8 +179,8 @@ nlohmann::json validate_table(const nlohmann::json& values, const nlohmann::json
     if (result.contains(row.key) || values.contains(row.key)) continue;
     if (row.required) {
       errors.push_back({file, table_line, table_column,
-                        fmt::format("missing required key \"{}\" in {} ({}); allowed keys: {}", row.key, table_name,
-                                    row.description, allowed_keys(schema))});
+                        fmt::format("missing required key \"{}\" in {} ({}); allowed keys: {}", row.key,
+                                    table_name, row.description, allowed_keys(schema))});
       continue;
     }
     if (!row.default_literal.empty()) {
@@ -197,9 +214,10 @@ ConfigLoad parse_config(const std::string& text, const std::string& source_name)
   const std::set<std::string> top_level{"hub", "bus", "chain", "plugin"};
   for (const auto& [key, node] : root) {
     if (!top_level.count(std::string(key.str())))
-      errors.push_back({source_name, static_cast<int64_t>(key.source().begin.line),
-                        static_cast<int64_t>(key.source().begin.column),
-                        fmt::format("unknown table \"{}\"; allowed: [hub], [bus], [chain], [[plugin]]", key.str())});
+      errors.push_back(
+          {source_name, static_cast<int64_t>(key.source().begin.line),
+           static_cast<int64_t>(key.source().begin.column),
+           fmt::format("unknown table \"{}\"; allowed: [hub], [bus], [chain], [[plugin]]", key.str())});
   }
 
   auto core_table = [&](const char* name, const Schema& schema) {
@@ -243,7 +261,8 @@ ConfigLoad parse_config(const std::string& text, const std::string& source_name)
   auto table_position = [&](const char* table, const char* key) -> std::pair<int64_t, int64_t> {
     if (auto node = root.get(table); node && node->is_table())
       if (auto value = node->as_table()->get(key))
-        return {static_cast<int64_t>(value->source().begin.line), static_cast<int64_t>(value->source().begin.column)};
+        return {static_cast<int64_t>(value->source().begin.line),
+                static_cast<int64_t>(value->source().begin.column)};
     return {0, 0};
   };
   auto semantic_error = [&](const char* table, const char* key, const std::string& message) {
@@ -254,20 +273,24 @@ ConfigLoad parse_config(const std::string& text, const std::string& source_name)
   if (config.port <= 0 || config.port > 65535)
     semantic_error("bus", "port", fmt::format("\"port\" in [bus] must be 1..65535, got {}", config.port));
   if (config.client != "mosquitto" && config.client != "paho")
-    semantic_error("bus", "client",
-                   fmt::format("\"client\" in [bus] must be \"mosquitto\" or \"paho\", got \"{}\"", config.client));
-  if (config.broker != "embedded" && config.broker.rfind("mqtt://", 0) != 0 && config.broker.rfind("mqtts://", 0) != 0)
-    semantic_error("bus", "broker",
-                   fmt::format("\"broker\" in [bus] must be \"embedded\" or mqtt://host:port or mqtts://host:port, "
-                               "got \"{}\"",
-                               config.broker));
+    semantic_error(
+        "bus", "client",
+        fmt::format("\"client\" in [bus] must be \"mosquitto\" or \"paho\", got \"{}\"", config.client));
+  if (config.broker != "embedded" && config.broker.rfind("mqtt://", 0) != 0 &&
+      config.broker.rfind("mqtts://", 0) != 0)
+    semantic_error(
+        "bus", "broker",
+        fmt::format("\"broker\" in [bus] must be \"embedded\" or mqtt://host:port or mqtts://host:port, "
+                    "got \"{}\"",
+                    config.broker));
   try {
     date::locate_zone(config.timezone);
   } catch (const std::exception&) {
-    semantic_error("hub", "timezone",
-                   fmt::format("\"timezone\" in [hub] is not an IANA time zone name such as \"Europe/Amsterdam\", got "
-                               "\"{}\"",
-                               config.timezone));
+    semantic_error(
+        "hub", "timezone",
+        fmt::format("\"timezone\" in [hub] is not an IANA time zone name such as \"Europe/Amsterdam\", got "
+                    "\"{}\"",
+                    config.timezone));
   }
   if (config.latitude < -90 || config.latitude > 90)
     semantic_error("hub", "latitude", "\"latitude\" in [hub] must be within -90..90");
@@ -302,13 +325,14 @@ ConfigLoad parse_config(const std::string& text, const std::string& source_name)
         };
         auto require_string = [&](const char* key) -> std::string {
           if (!values.contains(key)) {
-            errors.push_back({source_name, line, column,
-                              fmt::format("[[plugin]] is missing required key \"{}\"", key)});
+            errors.push_back(
+                {source_name, line, column, fmt::format("[[plugin]] is missing required key \"{}\"", key)});
             return {};
           }
           if (!values[key].is_string() || values[key].get<std::string>().empty()) {
             const auto [l, c] = position(key);
-            errors.push_back({source_name, l, c, fmt::format("\"{}\" in [[plugin]] must be a non-empty string", key)});
+            errors.push_back(
+                {source_name, l, c, fmt::format("\"{}\" in [[plugin]] must be a non-empty string", key)});
             return {};
           }
           return values[key];
@@ -321,17 +345,19 @@ ConfigLoad parse_config(const std::string& text, const std::string& source_name)
             if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-')) valid = false;
           if (!valid || instance.id == "bridge") {
             const auto [l, c] = position("id");
-            errors.push_back({source_name, l, c,
-                              fmt::format("plugin id \"{}\" must use only letters, digits, '-' and '_' and must not "
-                                          "be \"bridge\" (it becomes the MQTT topic level hepek/<id>/...)",
-                                          instance.id)});
+            errors.push_back(
+                {source_name, l, c,
+                 fmt::format("plugin id \"{}\" must use only letters, digits, '-' and '_' and must not "
+                             "be \"bridge\" (it becomes the MQTT topic level hepek/<id>/...)",
+                             instance.id)});
           } else if (!ids.insert(instance.id).second) {
             // Not fatal for the hub: the first instance with this id runs, this one is refused.
             const auto [l, c] = position("id");
-            instance.refusal = ConfigError{source_name, l, c,
-                                           fmt::format("duplicate plugin instance id \"{}\"; every [[plugin]] needs "
-                                                       "its own id (this one is not started)",
-                                                       instance.id)};
+            instance.refusal =
+                ConfigError{source_name, l, c,
+                            fmt::format("duplicate plugin instance id \"{}\"; every [[plugin]] needs "
+                                        "its own id (this one is not started)",
+                                        instance.id)};
           }
         }
         if (values.contains("enabled")) {

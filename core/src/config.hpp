@@ -1,8 +1,10 @@
-// Hub configuration: one TOML file (toml++), the core's own tables and one [[plugin]] table per plugin instance.
+// Hub configuration: one TOML file (toml++), the core's own tables and one [[plugin]] table per plugin
+// instance.
 //
-// Contract: parse_config() validates the core tables ([hub], [bus], [chain]) and the shape of [[plugin]] tables
-// (id, type, enabled, grants); validate_table() checks any table against a schema (the core's or a plugin's). Every
-// error names file:line:column, the key, and the allowed keys. Pure functions; no I/O except load_config().
+// Contract: parse_config() validates the core tables ([hub], [bus], [chain]) and the shape of [[plugin]]
+// tables (id, type, enabled, grants); validate_table() checks any table against a schema (the core's or a
+// plugin's). Every error names file:line:column, the key, and the allowed keys. Pure functions; no I/O except
+// load_config().
 #pragma once
 
 #include <cstdint>
@@ -42,7 +44,8 @@ struct PluginInstanceConfig {
   nlohmann::json positions;         // key -> [line, column], for error messages
   int64_t line = 0;
   int64_t column = 0;
-  std::optional<ConfigError> refusal;  // set: this instance cannot run (e.g. a duplicate id); the others still can
+  std::optional<ConfigError>
+      refusal;  // set: this instance cannot run (e.g. a duplicate id); the others still can
 };
 
 struct HubConfig {
@@ -84,11 +87,12 @@ const Schema& chain_schema();
 ConfigLoad parse_config(const std::string& text, const std::string& source_name);
 ConfigLoad load_config(const std::string& path);
 
-// Checks `values` (key -> JSON value) against `schema`; returns the values with defaults filled in, and appends
-// errors. `positions` maps key -> [line, column]; `table_line/column` locate the table for missing keys.
-nlohmann::json validate_table(const nlohmann::json& values, const nlohmann::json& positions, const Schema& schema,
-                              const std::string& table_name, const std::string& file, int64_t table_line,
-                              int64_t table_column, std::vector<ConfigError>& errors);
+// Checks `values` (key -> JSON value) against `schema`; returns the values with defaults filled in, and
+// appends errors. `positions` maps key -> [line, column]; `table_line/column` locate the table for missing
+// keys.
+nlohmann::json validate_table(const nlohmann::json& values, const nlohmann::json& positions,
+                              const Schema& schema, const std::string& table_name, const std::string& file,
+                              int64_t table_line, int64_t table_column, std::vector<ConfigError>& errors);
 
 // The demo default (config/hepek.toml is embedded at build time).
 const std::string& embedded_default_config();

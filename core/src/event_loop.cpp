@@ -7,12 +7,14 @@ namespace hepek::core {
 
 namespace {
 int64_t system_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 }  // namespace
 
-EventLoop::EventLoop(bool virtual_time, int64_t start_ms) : virtual_time_(virtual_time), virtual_now_ms_(start_ms) {}
+EventLoop::EventLoop(bool virtual_time, int64_t start_ms)
+    : virtual_time_(virtual_time), virtual_now_ms_(start_ms) {}
 
 int64_t EventLoop::now_ms() const {
   if (!virtual_time_) return system_now_ms();
@@ -63,14 +65,16 @@ bool EventLoop::stopping() const {
 bool EventLoop::run_one_due_timer_locked(std::unique_lock<std::mutex>& lock, int64_t now) {
   auto earliest = timers_.end();
   for (auto it = timers_.begin(); it != timers_.end(); ++it)
-    if (it->second.due_ms <= now && (earliest == timers_.end() || it->second.due_ms < earliest->second.due_ms))
+    if (it->second.due_ms <= now &&
+        (earliest == timers_.end() || it->second.due_ms < earliest->second.due_ms))
       earliest = it;
   if (earliest == timers_.end()) return false;
   Timer& timer = earliest->second;
   const uint64_t id = earliest->first;
   const int64_t due = timer.due_ms;
   timer.due_ms += static_cast<int64_t>(timer.period_ms);
-  if (!virtual_time_ && timer.due_ms <= now) timer.due_ms = now + static_cast<int64_t>(timer.period_ms);  // no bursts
+  if (!virtual_time_ && timer.due_ms <= now)
+    timer.due_ms = now + static_cast<int64_t>(timer.period_ms);  // no bursts
   Task task = timer.task;  // copy: the timer may be cancelled while it runs
   if (virtual_time_) virtual_now_ms_ = due;
   lock.unlock();

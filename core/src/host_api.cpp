@@ -10,10 +10,16 @@ namespace hepek::core {
 
 namespace {
 
-Hub& hub_of(hepek_host* host) { return *host->hub; }
-Instance& instance_of(hepek_host* host) { return *host->instance; }
+Hub& hub_of(hepek_host* host) {
+  return *host->hub;
+}
+Instance& instance_of(hepek_host* host) {
+  return *host->instance;
+}
 
-const char* api_instance_id(hepek_host* host) { return instance_of(host).id().c_str(); }
+const char* api_instance_id(hepek_host* host) {
+  return instance_of(host).id().c_str();
+}
 
 void api_log(hepek_host* host, int32_t level, const char* message) {
   const Level mapped = level <= HEPEK_LOG_DEBUG     ? Level::debug
@@ -31,8 +37,8 @@ int32_t api_publish(hepek_host* host, const char* topic, const void* payload, si
                                    retain != 0);
 }
 
-int32_t api_subscribe(hepek_host* host, const char* filter, int32_t qos, hepek_message_fn callback, void* user,
-                      uint64_t* subscription) {
+int32_t api_subscribe(hepek_host* host, const char* filter, int32_t qos, hepek_message_fn callback,
+                      void* user, uint64_t* subscription) {
   if (!filter) return HEPEK_INVALID;
   return hub_of(host).subscribe_for(instance_of(host), filter, qos, callback, user, subscription);
 }
@@ -47,9 +53,12 @@ int32_t api_announce_device(hepek_host* host, const char* device, const char* me
   return hub_of(host).announce_for(instance_of(host), device, metadata_json, handler, user);
 }
 
-int64_t api_now_ms(hepek_host* host) { return hub_of(host).loop().now_ms(); }
+int64_t api_now_ms(hepek_host* host) {
+  return hub_of(host).loop().now_ms();
+}
 
-int32_t api_add_timer(hepek_host* host, uint64_t period_ms, hepek_timer_fn callback, void* user, uint64_t* timer) {
+int32_t api_add_timer(hepek_host* host, uint64_t period_ms, hepek_timer_fn callback, void* user,
+                      uint64_t* timer) {
   return hub_of(host).add_timer_for(instance_of(host), period_ms, callback, user, timer);
 }
 
@@ -57,9 +66,13 @@ int32_t api_cancel_timer(hepek_host* host, uint64_t timer) {
   return hub_of(host).cancel_timer_for(instance_of(host), timer);
 }
 
-const char* api_data_dir(hepek_host* host) { return instance_of(host).data_dir.c_str(); }
+const char* api_data_dir(hepek_host* host) {
+  return instance_of(host).data_dir.c_str();
+}
 
-const char* api_timezone(hepek_host* host) { return hub_of(host).config().timezone.c_str(); }
+const char* api_timezone(hepek_host* host) {
+  return hub_of(host).config().timezone.c_str();
+}
 
 int32_t api_key_address(hepek_host* host, char* address, size_t capacity) {
   const std::string value = hub_of(host).key_store().address();
@@ -69,20 +82,24 @@ int32_t api_key_address(hepek_host* host, char* address, size_t capacity) {
   return HEPEK_OK;
 }
 
-int32_t api_sign_digest(hepek_host* host, const char* purpose, const uint8_t* digest32, uint8_t* signature65) {
+int32_t api_sign_digest(hepek_host* host, const char* purpose, const uint8_t* digest32,
+                        uint8_t* signature65) {
   Instance& instance = instance_of(host);
   if (!purpose || !digest32 || !signature65) return HEPEK_INVALID;
   const auto& grants = instance.config.grants;
   if (std::find(grants.begin(), grants.end(), purpose) == grants.end()) {
-    log_warning(instance.id(), fmt::format("denied: signing for purpose \"{}\" was not granted in config (grants = "
-                                           "[\"{}\", ...] in its [[plugin]] table)",
-                                           purpose, purpose));
+    log_warning(instance.id(),
+                fmt::format("denied: signing for purpose \"{}\" was not granted in config (grants = "
+                            "[\"{}\", ...] in its [[plugin]] table)",
+                            purpose, purpose));
     return HEPEK_DENIED;
   }
   return hub_of(host).key_store().sign(digest32, signature65) ? HEPEK_OK : HEPEK_UNAVAILABLE;
 }
 
-int32_t api_is_simulation(hepek_host* host) { return hub_of(host).options().simulation ? 1 : 0; }
+int32_t api_is_simulation(hepek_host* host) {
+  return hub_of(host).options().simulation ? 1 : 0;
+}
 
 const char* api_chain_endpoint(hepek_host* host) {
   thread_local std::string endpoint;
@@ -90,7 +107,9 @@ const char* api_chain_endpoint(hepek_host* host) {
   return endpoint.c_str();
 }
 
-uint64_t api_random_seed(hepek_host* host) { return instance_of(host).seed; }
+uint64_t api_random_seed(hepek_host* host) {
+  return instance_of(host).seed;
+}
 
 const char* api_hub_settings_json(hepek_host* host) {
   const HubConfig& config = hub_of(host).config();

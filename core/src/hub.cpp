@@ -30,7 +30,9 @@ void make_private_directory(const std::string& path) {
   chmod(path.c_str(), 0700);
 }
 
-std::string plugin_account(const std::string& instance_id) { return "plugin-" + instance_id; }
+std::string plugin_account(const std::string& instance_id) {
+  return "plugin-" + instance_id;
+}
 
 uint64_t mix_seed(uint64_t seed, const std::string& id) {
   // FNV-1a over the id, then a splitmix64 finaliser: stable across platforms and runs.
@@ -63,7 +65,9 @@ bool wait_connected(const BusConnection& connection, int timeout_ms) {
 }  // namespace
 
 Hub::Hub(HubConfig config, HubOptions options)
-    : config_(std::move(config)), options_(std::move(options)), loop_(options_.simulation, options_.start_ms) {}
+    : config_(std::move(config)),
+      options_(std::move(options)),
+      loop_(options_.simulation, options_.start_ms) {}
 
 Hub::~Hub() {
   close_cli_context();
@@ -98,7 +102,8 @@ std::vector<ConfigError> Hub::plan_instances() {
     const std::size_t errors_before = errors.size();
     auto refuse_on_new_errors = [&] {
       std::string reason;
-      for (std::size_t i = errors_before; i < errors.size(); ++i) reason += (reason.empty() ? "" : "; ") + errors[i].to_string();
+      for (std::size_t i = errors_before; i < errors.size(); ++i)
+        reason += (reason.empty() ? "" : "; ") + errors[i].to_string();
       refused_instances_.push_back({instance_config.id, instance_config.type, reason});
     };
     if (instance_config.refusal) {
@@ -111,8 +116,8 @@ std::vector<ConfigError> Hub::plan_instances() {
     for (const auto& [type, candidate] : libraries_)
       if (!library && instance_config.type == candidate->descriptor.id) library = candidate;
     if (!library) {
-      std::string reason = fmt::format("plugin \"{}\": no plugin of type \"{}\" is available", instance_config.id,
-                                       instance_config.type);
+      std::string reason = fmt::format("plugin \"{}\": no plugin of type \"{}\" is available",
+                                       instance_config.id, instance_config.type);
       for (const auto& refusal : refusals_)
         if (fs::path(refusal.path).stem().string() == "hepek-" + instance_config.type)
           reason += fmt::format(" ({} {})", refusal.path, refusal.reason);
@@ -127,9 +132,10 @@ std::vector<ConfigError> Hub::plan_instances() {
     instance->config = instance_config;
     instance->library = library;
     std::vector<ConfigError> table_errors;
-    instance->settings = validate_table(instance_config.settings, instance_config.positions, library->schema,
-                                        fmt::format("[[plugin]] \"{}\" (type {})", instance_config.id, library->type),
-                                        config_.file, instance_config.line, instance_config.column, table_errors);
+    instance->settings =
+        validate_table(instance_config.settings, instance_config.positions, library->schema,
+                       fmt::format("[[plugin]] \"{}\" (type {})", instance_config.id, library->type),
+                       config_.file, instance_config.line, instance_config.column, table_errors);
     if (!table_errors.empty()) {
       errors.insert(errors.end(), table_errors.begin(), table_errors.end());
       refuse_on_new_errors();
@@ -203,7 +209,8 @@ BusEndpoint Hub::endpoint_for(const std::string& username) const {
   return endpoint;
 }
 
-std::unique_ptr<BusConnection> Hub::make_bus_connection(const std::string& username, ConnectionOptions options) {
+std::unique_ptr<BusConnection> Hub::make_bus_connection(const std::string& username,
+                                                        ConnectionOptions options) {
   if (options_.simulation) return local_bus_.connect(std::move(options));
   return make_connection(config_.client, endpoint_for(username), std::move(options));
 }
@@ -218,18 +225,20 @@ void Hub::start_broker() {
   acls.push_back({"admin", {"#"}, {"#"}});
   acls.push_back({"observer", {}, {"#"}});
   for (const auto& instance : instances_) acls.push_back(instance->acl);
-  broker_ = std::make_unique<BrokerSupervisor>(directory, config_.bind_address, static_cast<int>(config_.port));
+  broker_ =
+      std::make_unique<BrokerSupervisor>(directory, config_.bind_address, static_cast<int>(config_.port));
   broker_->prepare(acls, *accounts_);
   broker_->start();
-  log_info("broker", fmt::format("embedded Mosquitto listening on {}:{}", config_.bind_address, config_.port));
+  log_info("broker",
+           fmt::format("embedded Mosquitto listening on {}:{}", config_.bind_address, config_.port));
 }
 
 void Hub::start_chain() {
   if (config_.chain_endpoint != "embedded") return;
   const int64_t port = config_.chain.value("port", 8545);
   const int64_t chain_id = config_.chain.value("chain_id", 31337);
-  chain_ = std::make_unique<ChainSupervisor>(options_.data_dir + "/chain", "127.0.0.1", static_cast<int>(port),
-                                             chain_id, loop_.now_ms() / 1000);
+  chain_ = std::make_unique<ChainSupervisor>(options_.data_dir + "/chain", "127.0.0.1",
+                                             static_cast<int>(port), chain_id, loop_.now_ms() / 1000);
   chain_->start();
   embedded_chain_endpoint_ = chain_->endpoint();
   log_info("chain", fmt::format("embedded anvil (chain id {}) at {}", chain_id, embedded_chain_endpoint_));
@@ -253,18 +262,23 @@ void Hub::connect_bridge() {
       publish_bridge_info();
     });
   };
-  options.on_disconnect = [](const std::string& reason) { log_warning("bus", "hub connection lost: " + reason); };
+  options.on_disconnect = [](const std::string& reason) {
+    log_warning("bus", "hub connection lost: " + reason);
+  };
   bridge_ = make_bus_connection(kHubAccount, std::move(options));
   bridge_->connect();
   if (!options_.simulation && !wait_connected(*bridge_, 10000))
     log_warning("bus", "the hub's own bus connection is not up yet; it keeps retrying");
   if (!options_.simulation) {
-    Logger::instance().set_bus_sink([this](Level level, const std::string& source, const std::string& message) {
-      if (!bridge_ || !bridge_->connected()) return;
-      nlohmann::json line{{"level", level_name(level)}, {"source", source}, {"message", message},
-                          {"ts", iso8601_utc(loop_.now_ms())}};
-      bridge_->publish(std::string(topics::kBridgeLog), line.dump(), 0, false);
-    });
+    Logger::instance().set_bus_sink(
+        [this](Level level, const std::string& source, const std::string& message) {
+          if (!bridge_ || !bridge_->connected()) return;
+          nlohmann::json line{{"level", level_name(level)},
+                              {"source", source},
+                              {"message", message},
+                              {"ts", iso8601_utc(loop_.now_ms())}};
+          bridge_->publish(std::string(topics::kBridgeLog), line.dump(), 0, false);
+        });
   }
 }
 
@@ -304,7 +318,9 @@ void Hub::start_instance(Instance& instance) {
     loop_.post([this, target, topic, payload, retained] { dispatch(*target, topic, payload, retained); });
   };
   options.on_connect = [this, target] { loop_.post([this, target] { on_instance_connected(*target); }); };
-  options.on_disconnect = [id](const std::string& reason) { log_warning(id, "bus connection lost: " + reason); };
+  options.on_disconnect = [id](const std::string& reason) {
+    log_warning(id, "bus connection lost: " + reason);
+  };
   instance.connection = make_bus_connection(instance.acl.username, std::move(options));
   instance.connection->connect();
   if (!options_.simulation && !wait_connected(*instance.connection, 10000)) {
@@ -320,8 +336,8 @@ void Hub::start_instance(Instance& instance) {
   instance.alive = true;
   int32_t status = HEPEK_ERROR;
   try {
-    status = descriptor.create(host_api(), &instance.handle, instance.settings_text.c_str(), &instance.plugin, error,
-                               sizeof error);
+    status = descriptor.create(host_api(), &instance.handle, instance.settings_text.c_str(), &instance.plugin,
+                               error, sizeof error);
   } catch (...) {
     std::snprintf(error, sizeof error, "create() threw an exception across the C ABI");
   }
@@ -357,7 +373,8 @@ void Hub::on_instance_connected(Instance& instance) {
   std::vector<std::pair<std::string, int>> filters;
   {
     std::lock_guard lock(instance.mutex);
-    for (const auto& subscription : instance.subscriptions) filters.emplace_back(subscription.filter, subscription.qos);
+    for (const auto& subscription : instance.subscriptions)
+      filters.emplace_back(subscription.filter, subscription.qos);
     for (const auto& [name, device] : instance.devices)
       if (device.handler) filters.emplace_back(topics::set(name), 1);
   }
@@ -383,12 +400,14 @@ void Hub::stop_instance(Instance& instance) {
   }
   if (instance.connection) {
     if (instance.connection->connected()) {
-      instance.connection->publish(topics::availability(instance.id()), std::string(topics::kOffline), 1, true);
+      instance.connection->publish(topics::availability(instance.id()), std::string(topics::kOffline), 1,
+                                   true);
       instance.connection->flush(2000);
     }
     instance.connection->disconnect();
   }
-  // Only now nothing can call into the plugin any more: destroy it; its library stays loaded while we hold it.
+  // Only now nothing can call into the plugin any more: destroy it; its library stays loaded while we hold
+  // it.
   if (had_plugin) {
     try {
       instance.library->descriptor.destroy(instance.plugin);
@@ -409,7 +428,9 @@ void Hub::run(std::optional<int64_t> duration_ms) {
   loop_.run();
 }
 
-void Hub::stop() { loop_.stop(); }
+void Hub::stop() {
+  loop_.stop();
+}
 
 void Hub::shutdown() {
   if (shut_down_ || !started_) return;
@@ -429,7 +450,9 @@ void Hub::shutdown() {
   loop_.drain();
 }
 
-bool Hub::bridge_connected() const { return bridge_ && bridge_->connected(); }
+bool Hub::bridge_connected() const {
+  return bridge_ && bridge_->connected();
+}
 
 void Hub::step_all(int32_t phase, int64_t now_ms) {
   for (auto& instance : instances_) {
@@ -475,7 +498,8 @@ void Hub::dispatch(Instance& instance, const std::string& topic, const std::stri
       if (!instance.alive) return;
     }
     try {
-      subscription.callback(subscription.user, topic.c_str(), payload.data(), payload.size(), retained ? 1 : 0);
+      subscription.callback(subscription.user, topic.c_str(), payload.data(), payload.size(),
+                            retained ? 1 : 0);
     } catch (...) {
       log_error(instance.id(), "a message callback threw an exception across the C ABI");
     }
@@ -505,14 +529,16 @@ void Hub::handle_command(Instance& instance, AnnouncedDevice& device, const std:
   if (!result["ok"].get<bool>())
     log_warning(instance.id(), fmt::format("rejected command on {}: {}", topics::set(device.name),
                                            result["error"].get<std::string>()));
-  if (instance.connection) instance.connection->publish(topics::set_result(device.name), result.dump(), 1, false);
+  if (instance.connection)
+    instance.connection->publish(topics::set_result(device.name), result.dump(), 1, false);
 }
 
 int32_t Hub::publish_from(Instance& instance, const std::string& topic, const std::string& payload, int qos,
                           bool retain) {
   if (!valid_publish_topic(topic) || qos < 0 || qos > 2) return HEPEK_INVALID;
   if (!may_publish(instance.acl, topic)) {
-    log_warning(instance.id(), fmt::format("denied: publishing to \"{}\" is outside this plugin's ACL", topic));
+    log_warning(instance.id(),
+                fmt::format("denied: publishing to \"{}\" is outside this plugin's ACL", topic));
     return HEPEK_DENIED;
   }
   if (!instance.connection) return HEPEK_UNAVAILABLE;
@@ -523,7 +549,8 @@ int32_t Hub::subscribe_for(Instance& instance, const std::string& filter, int qo
                            void* user, uint64_t* id) {
   if (!callback || !valid_subscribe_filter(filter)) return HEPEK_INVALID;
   if (!may_subscribe(instance.acl, filter)) {
-    log_warning(instance.id(), fmt::format("denied: subscribing to \"{}\" is outside this plugin's ACL", filter));
+    log_warning(instance.id(),
+                fmt::format("denied: subscribing to \"{}\" is outside this plugin's ACL", filter));
     return HEPEK_DENIED;
   }
   bool first = true;
@@ -610,11 +637,12 @@ int32_t Hub::cancel_timer_for(Instance& instance, uint64_t id) {
   return HEPEK_OK;
 }
 
-hepek_host* Hub::open_cli_context(const std::shared_ptr<PluginLibrary>& library, const nlohmann::json& settings,
-                                  const std::string& data_dir) {
+hepek_host* Hub::open_cli_context(const std::shared_ptr<PluginLibrary>& library,
+                                  const nlohmann::json& settings, const std::string& data_dir) {
   if (config_.broker != "embedded") return nullptr;
   const std::string accounts_path = options_.data_dir + "/broker/accounts.json";
-  if (!fs::exists(accounts_path) || !port_accepts(config_.bind_address, static_cast<int>(config_.port))) return nullptr;
+  if (!fs::exists(accounts_path) || !port_accepts(config_.bind_address, static_cast<int>(config_.port)))
+    return nullptr;
   accounts_ = std::make_unique<AccountStore>(accounts_path);
   auto instance = std::make_unique<Instance>();
   instance->config.id = fmt::format("cli-{}", getpid());
@@ -694,14 +722,16 @@ nlohmann::json Hub::plugins_json() const {
     list.push_back(entry);
   }
   for (const auto& refused : refused_instances_)
-    list.push_back({{"id", refused.id}, {"type", refused.type}, {"state", "refused"}, {"reason", refused.reason}});
+    list.push_back(
+        {{"id", refused.id}, {"type", refused.type}, {"state", "refused"}, {"reason", refused.reason}});
   return list;
 }
 
 void Hub::publish_bridge_info() {
   if (!bridge_) return;
   nlohmann::json refused = nlohmann::json::array();
-  for (const auto& refusal : refusals_) refused.push_back({{"path", refusal.path}, {"reason", refusal.reason}});
+  for (const auto& refusal : refusals_)
+    refused.push_back({{"path", refusal.path}, {"reason", refusal.reason}});
   nlohmann::json info{{"version", kHepekVersion},
                       {"abi", fmt::format("{}.{}", HEPEK_ABI_MAJOR, HEPEK_ABI_MINOR)},
                       {"topic_contract", topics::kTopicContractVersion},
@@ -725,9 +755,12 @@ nlohmann::json Hub::health_json() {
                         {"uptime_s", (loop_.now_ms() - started_ms_) / 1000},
                         {"bus_connected", bridge_connected()},
                         {"plugins", plugins}};
-  if (chain_) health["chain"] = {{"mode", "embedded"}, {"running", chain_->running()}, {"endpoint", chain_->endpoint()}};
+  if (chain_)
+    health["chain"] = {
+        {"mode", "embedded"}, {"running", chain_->running()}, {"endpoint", chain_->endpoint()}};
   if (broker_)
-    health["broker"] = {{"mode", "embedded"}, {"running", broker_->running()}, {"restarts", broker_->restarts()}};
+    health["broker"] = {
+        {"mode", "embedded"}, {"running", broker_->running()}, {"restarts", broker_->restarts()}};
   else
     health["broker"] = {{"mode", options_.simulation ? "in-process" : config_.broker}};
   return health;
@@ -747,9 +780,11 @@ void Hub::handle_bridge_request(const std::string& name, const std::string& payl
     publish_bridge_info();
     response = {{"ok", true}};
   } else {
-    response = {{"ok", false}, {"error", fmt::format("unknown bridge request \"{}\"; known: plugins, health, info", name)}};
+    response = {{"ok", false},
+                {"error", fmt::format("unknown bridge request \"{}\"; known: plugins, health, info", name)}};
   }
-  if (request.is_object() && request.contains("transaction")) response["transaction"] = request["transaction"];
+  if (request.is_object() && request.contains("transaction"))
+    response["transaction"] = request["transaction"];
   if (bridge_) bridge_->publish(topics::bridge_response(name), response.dump(), 1, false);
 }
 

@@ -1,11 +1,11 @@
-// The hub: loads plugin libraries, runs one instance per [[plugin]] table, connects each to the bus with its own
-// account, answers bridge requests, and supervises the embedded broker.
+// The hub: loads plugin libraries, runs one instance per [[plugin]] table, connects each to the bus with its
+// own account, answers bridge requests, and supervises the embedded broker.
 //
-// Contract: construct, discover_plugins(), plan_instances() (config errors, no side effects), then start(). In real
-// time run() blocks until stop() (thread-safe) or the duration ends; in simulation the lock-step driver calls
-// step_all() and drains the event loop. shutdown() stops instances in reverse order, publishes offline and stops the
-// broker; it is idempotent. A plugin that fails to load, to validate or to start is refused with a message naming
-// it and the reason, and the hub carries on with the others.
+// Contract: construct, discover_plugins(), plan_instances() (config errors, no side effects), then start().
+// In real time run() blocks until stop() (thread-safe) or the duration ends; in simulation the lock-step
+// driver calls step_all() and drains the event loop. shutdown() stops instances in reverse order, publishes
+// offline and stops the broker; it is idempotent. A plugin that fails to load, to validate or to start is
+// refused with a message naming it and the reason, and the hub carries on with the others.
 #pragma once
 
 #include <atomic>
@@ -69,13 +69,15 @@ class Hub {
   bool bridge_connected() const;
 
   // Used by the host API (hub thread unless noted).
-  int32_t publish_from(Instance& instance, const std::string& topic, const std::string& payload, int qos, bool retain);
-  int32_t subscribe_for(Instance& instance, const std::string& filter, int qos, hepek_message_fn callback, void* user,
-                        uint64_t* id);
+  int32_t publish_from(Instance& instance, const std::string& topic, const std::string& payload, int qos,
+                       bool retain);
+  int32_t subscribe_for(Instance& instance, const std::string& filter, int qos, hepek_message_fn callback,
+                        void* user, uint64_t* id);
   int32_t unsubscribe_for(Instance& instance, uint64_t id);
   int32_t announce_for(Instance& instance, const std::string& device, const std::string& metadata,
                        hepek_device_command_fn handler, void* user);
-  int32_t add_timer_for(Instance& instance, uint64_t period_ms, hepek_timer_fn callback, void* user, uint64_t* id);
+  int32_t add_timer_for(Instance& instance, uint64_t period_ms, hepek_timer_fn callback, void* user,
+                        uint64_t* id);
   int32_t cancel_timer_for(Instance& instance, uint64_t id);
   std::string chain_endpoint() const;
   void fail_instance(Instance& instance, const std::string& reason);
@@ -84,8 +86,9 @@ class Hub {
 
   static const hepek_host_api* host_api();
 
-  // For plugin CLI commands: a bus-connected context with the admin account of the running hub's embedded broker
-  // (its event loop on a background thread), or null when no broker answers. Closed by close_cli_context().
+  // For plugin CLI commands: a bus-connected context with the admin account of the running hub's embedded
+  // broker (its event loop on a background thread), or null when no broker answers. Closed by
+  // close_cli_context().
   hepek_host* open_cli_context(const std::shared_ptr<PluginLibrary>& library, const nlohmann::json& settings,
                                const std::string& data_dir);
   void close_cli_context();

@@ -60,7 +60,9 @@ std::string checksum_address(const uint8_t* address20) {
 }  // namespace
 
 KeyStore::KeyStore() = default;
-KeyStore::~KeyStore() { secret_.fill(0); }
+KeyStore::~KeyStore() {
+  secret_.fill(0);
+}
 
 void KeyStore::open_or_create(const std::string& path) {
   std::lock_guard lock(mutex_);
@@ -134,27 +136,30 @@ bool KeyStore::sign(const uint8_t* digest32, uint8_t* signature65) const {
 std::string KeyStore::export_encrypted(const std::string& passphrase) const {
   std::lock_guard lock(mutex_);
   if (!open_) throw std::runtime_error("no device key is open");
-  if (passphrase.size() < 8) throw std::runtime_error("the backup passphrase must have at least 8 characters");
+  if (passphrase.size() < 8)
+    throw std::runtime_error("the backup passphrase must have at least 8 characters");
   CryptoPP::AutoSeededRandomPool random;
   uint8_t salt[16], iv[12], key[32];
   random.GenerateBlock(salt, sizeof salt);
   random.GenerateBlock(iv, sizeof iv);
   const unsigned iterations = 600000;
   CryptoPP::PKCS5_PBKDF2_HMAC<CryptoPP::SHA256> kdf;
-  kdf.DeriveKey(key, sizeof key, 0, reinterpret_cast<const uint8_t*>(passphrase.data()), passphrase.size(), salt,
-                sizeof salt, iterations);
+  kdf.DeriveKey(key, sizeof key, 0, reinterpret_cast<const uint8_t*>(passphrase.data()), passphrase.size(),
+                salt, sizeof salt, iterations);
   CryptoPP::GCM<CryptoPP::AES>::Encryption cipher;
   cipher.SetKeyWithIV(key, sizeof key, iv, sizeof iv);
   std::string sealed;
-  CryptoPP::StringSource source(secret_.data(), secret_.size(), true,
-                                new CryptoPP::AuthenticatedEncryptionFilter(cipher, new CryptoPP::StringSink(sealed)));
+  CryptoPP::StringSource source(
+      secret_.data(), secret_.size(), true,
+      new CryptoPP::AuthenticatedEncryptionFilter(cipher, new CryptoPP::StringSink(sealed)));
   std::fill(std::begin(key), std::end(key), 0);
-  nlohmann::json backup{{"format", "hepek-key-backup-1"},
-                        {"address", address_},
-                        {"kdf", {{"name", "pbkdf2-hmac-sha256"}, {"iterations", iterations},
-                                 {"salt", to_hex(salt, sizeof salt)}}},
-                        {"cipher", {{"name", "aes-256-gcm"}, {"iv", to_hex(iv, sizeof iv)}}},
-                        {"ciphertext", to_hex(reinterpret_cast<const uint8_t*>(sealed.data()), sealed.size())}};
+  nlohmann::json backup{
+      {"format", "hepek-key-backup-1"},
+      {"address", address_},
+      {"kdf",
+       {{"name", "pbkdf2-hmac-sha256"}, {"iterations", iterations}, {"salt", to_hex(salt, sizeof salt)}}},
+      {"cipher", {{"name", "aes-256-gcm"}, {"iv", to_hex(iv, sizeof iv)}}},
+      {"ciphertext", to_hex(reinterpret_cast<const uint8_t*>(sealed.data()), sealed.size())}};
   return backup.dump(2) + "\n";
 }
 

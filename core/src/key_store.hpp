@@ -1,7 +1,7 @@
 // The key store ("enclave"): the device key, sign-only, each purpose granted per plugin instance in config.
 //
-// Contract: until a key is opened, address() is empty and sign() refuses (HEPEK_UNAVAILABLE). The key never leaves
-// this object: no accessor returns it, and it is never logged. Thread-safe.
+// Contract: until a key is opened, address() is empty and sign() refuses (HEPEK_UNAVAILABLE). The key never
+// leaves this object: no accessor returns it, and it is never logged. Thread-safe.
 #pragma once
 
 #include <array>

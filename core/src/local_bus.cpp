@@ -8,7 +8,9 @@ namespace hepek::core {
 
 class LocalConnection final : public BusConnection {
  public:
-  LocalConnection(LocalBus& bus, ConnectionOptions options) : bus_(bus) { client_.options = std::move(options); }
+  LocalConnection(LocalBus& bus, ConnectionOptions options) : bus_(bus) {
+    client_.options = std::move(options);
+  }
   ~LocalConnection() override { disconnect(); }
 
   void connect() override {
@@ -24,7 +26,8 @@ class LocalConnection final : public BusConnection {
     std::lock_guard lock(bus_.mutex_);
     if (!client_.connected) return;
     client_.connected = false;
-    bus_.clients_.erase(std::remove(bus_.clients_.begin(), bus_.clients_.end(), &client_), bus_.clients_.end());
+    bus_.clients_.erase(std::remove(bus_.clients_.begin(), bus_.clients_.end(), &client_),
+                        bus_.clients_.end());
   }
   bool connected() const override { return client_.connected; }
   bool publish(const std::string& topic, const std::string& payload, int, bool retain) override {
@@ -69,8 +72,9 @@ void LocalBus::publish(const std::string& topic, const std::string& payload, boo
   const std::vector<Client*> clients = clients_;  // a callback may connect or disconnect
   for (Client* client : clients) {
     // One delivery per client, however many of its filters match (as Mosquitto does for overlapping filters).
-    const bool matches = std::any_of(client->filters.begin(), client->filters.end(),
-                                     [&](const std::string& filter) { return topics::topic_matches(filter, topic); });
+    const bool matches =
+        std::any_of(client->filters.begin(), client->filters.end(),
+                    [&](const std::string& filter) { return topics::topic_matches(filter, topic); });
     if (matches && client->options.on_message) client->options.on_message(topic, payload, false);
   }
 }

@@ -6,10 +6,14 @@ namespace hepek::core {
 
 std::string_view level_name(Level level) {
   switch (level) {
-    case Level::debug: return "debug";
-    case Level::info: return "info";
-    case Level::warning: return "warning";
-    case Level::error: return "error";
+    case Level::debug:
+      return "debug";
+    case Level::info:
+      return "info";
+    case Level::warning:
+      return "warning";
+    case Level::error:
+      return "error";
   }
   return "info";
 }
@@ -41,8 +45,9 @@ void Logger::log(Level level, std::string_view source, std::string_view message)
   {
     std::lock_guard lock(mutex_);
     if (level < threshold_) return;
-    std::fprintf(stderr, "%-7.*s %.*s: %.*s\n", static_cast<int>(level_name(level).size()), level_name(level).data(),
-                 static_cast<int>(source.size()), source.data(), static_cast<int>(message.size()), message.data());
+    std::fprintf(stderr, "%-7.*s %.*s: %.*s\n", static_cast<int>(level_name(level).size()),
+                 level_name(level).data(), static_cast<int>(source.size()), source.data(),
+                 static_cast<int>(message.size()), message.data());
     sink = bus_sink_;
   }
   if (sink) sink(level, std::string(source), std::string(message));

@@ -72,7 +72,8 @@ int run_hub(const Context& context, std::vector<std::string> args) {
   std::optional<int64_t> duration;
   if (duration_text) {
     duration = parse_duration_ms(*duration_text);
-    if (!duration) throw std::invalid_argument("--for \"" + *duration_text + "\" is not a duration like 90s, 5m, 2h");
+    if (!duration)
+      throw std::invalid_argument("--for \"" + *duration_text + "\" is not a duration like 90s, 5m, 2h");
   }
   auto config = config_or_report(context);
   if (!config) return 1;
@@ -89,7 +90,8 @@ int run_hub(const Context& context, std::vector<std::string> args) {
   options.data_dir = resolve_data_dir(context, *config);
   Hub hub(*config, options);
   hub.discover_plugins();
-  for (const auto& refusal : hub.refusals()) log_warning("plugins", fmt::format("refused {}: {}", refusal.path, refusal.reason));
+  for (const auto& refusal : hub.refusals())
+    log_warning("plugins", fmt::format("refused {}: {}", refusal.path, refusal.reason));
   for (const auto& error : hub.plan_instances()) log_error("config", error.to_string());
   try {
     hub.start();
@@ -172,14 +174,16 @@ int plugins_list(const Context& context) {
   hub.discover_plugins();
   for (const auto& [type, library] : hub.libraries()) {
     const auto& d = library->descriptor;
-    std::cout << fmt::format("{:<16} {:<32} {:<8} {:<11} {}\n", type, d.id, d.version, d.category ? d.category : "",
-                             library->path);
+    std::cout << fmt::format("{:<16} {:<32} {:<8} {:<11} {}\n", type, d.id, d.version,
+                             d.category ? d.category : "", library->path);
   }
-  for (const auto& refusal : hub.refusals()) std::cout << fmt::format("refused {}: {}\n", refusal.path, refusal.reason);
+  for (const auto& refusal : hub.refusals())
+    std::cout << fmt::format("refused {}: {}\n", refusal.path, refusal.reason);
   if (load.config) {
     for (const auto& error : hub.plan_instances()) std::cout << "config: " << error.to_string() << "\n";
     for (const auto& instance : hub.instances())
-      std::cout << fmt::format("instance {:<14} type {:<16} would load\n", instance->id(), instance->library->type);
+      std::cout << fmt::format("instance {:<14} type {:<16} would load\n", instance->id(),
+                               instance->library->type);
   }
   return 0;
 }
@@ -215,7 +219,8 @@ int key_export(const Context& context, std::vector<std::string> args) {
   if (secret.empty()) std::getline(std::cin, secret);
   KeyStore store;
   const std::string key_path = resolve_data_dir(context, *config) + "/keys/device.key";
-  if (!std::filesystem::exists(key_path)) throw std::runtime_error("no device key at " + key_path + " yet (run the hub once)");
+  if (!std::filesystem::exists(key_path))
+    throw std::runtime_error("no device key at " + key_path + " yet (run the hub once)");
   store.open_or_create(key_path);
   const std::string backup = store.export_encrypted(secret);
   if (output) {
@@ -250,14 +255,15 @@ int plugin_command(const Context& context, const std::vector<std::string>& words
         break;
       }
     std::vector<std::string> argv_storage{command->name};
-    argv_storage.insert(argv_storage.end(), words.begin() + static_cast<std::ptrdiff_t>(matched), words.end());
+    argv_storage.insert(argv_storage.end(), words.begin() + static_cast<std::ptrdiff_t>(matched),
+                        words.end());
     std::vector<char*> argv;
     for (auto& arg : argv_storage) argv.push_back(arg.data());
     argv.push_back(nullptr);
     const std::string config_file = context.config_path.value_or("");
     hepek_host* bus = hub.open_cli_context(library, nlohmann::json::parse(config_json), instance_data_dir);
-    hepek_command_context command_context{sizeof(hepek_command_context), config_file.c_str(),
-                                          options.data_dir.c_str(), config_json.c_str(),
+    hepek_command_context command_context{sizeof(hepek_command_context),   config_file.c_str(),
+                                          options.data_dir.c_str(),        config_json.c_str(),
                                           bus ? Hub::host_api() : nullptr, bus};
     const int exit_code = command->run(&command_context, static_cast<int>(argv_storage.size()), argv.data());
     hub.close_cli_context();
@@ -290,17 +296,26 @@ int dispatch(std::vector<std::string> args) {
   // Global options before the command word.
   while (!args.empty() && args.front().rfind("--", 0) == 0) {
     if (args.front() == "--help") return usage(context);
-    if (auto value = take_option(args, "--config")) { context.config_path = value; continue; }
-    if (auto value = take_option(args, "--data-dir")) { context.data_dir = value; continue; }
-    if (args.front() == "--version") { std::cout << "hepek " << kHepekVersion << "\n"; return 0; }
+    if (auto value = take_option(args, "--config")) {
+      context.config_path = value;
+      continue;
+    }
+    if (auto value = take_option(args, "--data-dir")) {
+      context.data_dir = value;
+      continue;
+    }
+    if (args.front() == "--version") {
+      std::cout << "hepek " << kHepekVersion << "\n";
+      return 0;
+    }
     throw std::invalid_argument("unknown option \"" + args.front() + "\"");
   }
   if (args.empty()) return usage(context);
   const std::string command = args.front();
   std::vector<std::string> rest(args.begin() + 1, args.end());
-  const bool builtin = command == "run" || command == "demo" || command == "simulate" || command == "config" ||
-                       command == "plugins" || command == "bus" || command == "key" || command == "version" ||
-                       command == "help";
+  const bool builtin = command == "run" || command == "demo" || command == "simulate" ||
+                       command == "config" || command == "plugins" || command == "bus" || command == "key" ||
+                       command == "version" || command == "help";
   if (builtin) {
     if (auto value = take_option(rest, "--config")) context.config_path = value;
     if (auto value = take_option(rest, "--data-dir")) context.data_dir = value;

@@ -33,7 +33,8 @@ class MosquittoConnection final : public BusConnection {
     if (!options_.will_topic.empty())
       mosquitto_will_set(client_, options_.will_topic.c_str(), static_cast<int>(options_.will_payload.size()),
                          options_.will_payload.data(), 1, options_.will_retain);
-    if (endpoint_.tls) mosquitto_tls_set(client_, "/etc/ssl/certs/ca-certificates.crt", nullptr, nullptr, nullptr, nullptr);
+    if (endpoint_.tls)
+      mosquitto_tls_set(client_, "/etc/ssl/certs/ca-certificates.crt", nullptr, nullptr, nullptr, nullptr);
     mosquitto_reconnect_delay_set(client_, 1, 30, true);
     mosquitto_connect_callback_set(client_, &on_connect);
     mosquitto_disconnect_callback_set(client_, &on_disconnect);
@@ -65,8 +66,8 @@ class MosquittoConnection final : public BusConnection {
   bool publish(const std::string& topic, const std::string& payload, int qos, bool retain) override {
     int mid = 0;
     std::lock_guard lock(pending_mutex_);
-    const int rc = mosquitto_publish(client_, &mid, topic.c_str(), static_cast<int>(payload.size()), payload.data(),
-                                     qos, retain);
+    const int rc = mosquitto_publish(client_, &mid, topic.c_str(), static_cast<int>(payload.size()),
+                                     payload.data(), qos, retain);
     if (rc != MOSQ_ERR_SUCCESS) return false;
     if (qos > 0) pending_.insert(mid);
     return true;
@@ -82,7 +83,8 @@ class MosquittoConnection final : public BusConnection {
 
   void flush(int timeout_ms) override {
     std::unique_lock lock(pending_mutex_);
-    pending_done_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return pending_.empty() || !connected_; });
+    pending_done_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                           [&] { return pending_.empty() || !connected_; });
   }
 
  private:
@@ -103,7 +105,8 @@ class MosquittoConnection final : public BusConnection {
     auto* connection = static_cast<MosquittoConnection*>(self);
     if (!connection->options_.on_message) return;
     connection->options_.on_message(
-        message->topic, std::string(static_cast<const char*>(message->payload), static_cast<size_t>(message->payloadlen)),
+        message->topic,
+        std::string(static_cast<const char*>(message->payload), static_cast<size_t>(message->payloadlen)),
         message->retain);
   }
   static void on_publish(mosquitto*, void* self, int mid) {
@@ -125,7 +128,8 @@ class MosquittoConnection final : public BusConnection {
 
 }  // namespace
 
-std::unique_ptr<BusConnection> make_mosquitto_connection(const BusEndpoint& endpoint, ConnectionOptions options) {
+std::unique_ptr<BusConnection> make_mosquitto_connection(const BusEndpoint& endpoint,
+                                                         ConnectionOptions options) {
   return std::make_unique<MosquittoConnection>(endpoint, std::move(options));
 }
 

@@ -1,4 +1,5 @@
-// BusConnection over Paho MQTT C++ (async client). Paho C 1.3.12 cannot set TCP_NODELAY; see README "Bus client".
+// BusConnection over Paho MQTT C++ (async client). Paho C 1.3.12 cannot set TCP_NODELAY; see README "Bus
+// client".
 #include <mqtt/async_client.h>
 
 #include <atomic>
@@ -17,7 +18,8 @@ class PahoConnection final : public BusConnection, public virtual mqtt::callback
  public:
   PahoConnection(const BusEndpoint& endpoint, ConnectionOptions options)
       : options_(std::move(options)),
-        client_(std::string(endpoint.tls ? "ssl://" : "tcp://") + endpoint.host + ":" + std::to_string(endpoint.port),
+        client_(std::string(endpoint.tls ? "ssl://" : "tcp://") + endpoint.host + ":" +
+                    std::to_string(endpoint.port),
                 options_.client_id, 10000, nullptr) {
     auto builder = mqtt::connect_options_builder()
                        .mqtt_version(MQTTVERSION_3_1_1)
@@ -27,7 +29,8 @@ class PahoConnection final : public BusConnection, public virtual mqtt::callback
     if (!endpoint.username.empty()) builder.user_name(endpoint.username).password(endpoint.password);
     if (!options_.will_topic.empty())
       builder.will(mqtt::message(options_.will_topic, options_.will_payload, 1, options_.will_retain));
-    if (endpoint.tls) builder.ssl(mqtt::ssl_options_builder().trust_store("/etc/ssl/certs/ca-certificates.crt").finalize());
+    if (endpoint.tls)
+      builder.ssl(mqtt::ssl_options_builder().trust_store("/etc/ssl/certs/ca-certificates.crt").finalize());
     connect_options_ = builder.finalize();
     client_.set_callback(*this);
   }
@@ -108,7 +111,8 @@ class PahoConnection final : public BusConnection, public virtual mqtt::callback
     if (options_.on_disconnect) options_.on_disconnect(cause.empty() ? "connection lost" : cause);
   }
   void message_arrived(mqtt::const_message_ptr message) override {
-    if (options_.on_message) options_.on_message(message->get_topic(), message->to_string(), message->is_retained());
+    if (options_.on_message)
+      options_.on_message(message->get_topic(), message->to_string(), message->is_retained());
   }
 
   ConnectionOptions options_;

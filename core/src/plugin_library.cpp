@@ -66,22 +66,26 @@ PluginOpen open_plugin(const std::string& path) {
     return result;
   }
   if (!raw) {
-    result.refusal.reason = fmt::format("refused to load under host ABI {}.{}", HEPEK_ABI_MAJOR, HEPEK_ABI_MINOR);
+    result.refusal.reason =
+        fmt::format("refused to load under host ABI {}.{}", HEPEK_ABI_MAJOR, HEPEK_ABI_MINOR);
     return result;
   }
   const uint32_t minimum = offsetof(hepek_plugin, summary);  // every field up to the ABI 1.0 callbacks
   if (raw->struct_size < minimum) {
-    result.refusal.reason = fmt::format("has a malformed descriptor (struct_size {} < {})", raw->struct_size, minimum);
+    result.refusal.reason =
+        fmt::format("has a malformed descriptor (struct_size {} < {})", raw->struct_size, minimum);
     return result;
   }
   if (raw->abi_major != HEPEK_ABI_MAJOR) {
-    result.refusal.reason = fmt::format("was built for ABI {}.{}, but this hub speaks ABI {}.{} (another major)",
-                                        raw->abi_major, raw->abi_minor, HEPEK_ABI_MAJOR, HEPEK_ABI_MINOR);
+    result.refusal.reason =
+        fmt::format("was built for ABI {}.{}, but this hub speaks ABI {}.{} (another major)", raw->abi_major,
+                    raw->abi_minor, HEPEK_ABI_MAJOR, HEPEK_ABI_MINOR);
     return result;
   }
   if (raw->abi_minor > HEPEK_ABI_MINOR) {
-    result.refusal.reason = fmt::format("was built for ABI {}.{}, newer than this hub's ABI {}.{}; upgrade the hub",
-                                        raw->abi_major, raw->abi_minor, HEPEK_ABI_MAJOR, HEPEK_ABI_MINOR);
+    result.refusal.reason =
+        fmt::format("was built for ABI {}.{}, newer than this hub's ABI {}.{}; upgrade the hub",
+                    raw->abi_major, raw->abi_minor, HEPEK_ABI_MAJOR, HEPEK_ABI_MINOR);
     return result;
   }
   // Copy what the plugin has; fields it does not know stay zero.
@@ -110,7 +114,8 @@ std::vector<std::string> find_plugin_files(const std::vector<std::string>& direc
     std::vector<std::string> here;
     for (const auto& entry : fs::directory_iterator(directory, error)) {
       const std::string name = entry.path().filename().string();
-      if (name.rfind("hepek-", 0) == 0 && entry.path().extension() == ".so") here.push_back(entry.path().string());
+      if (name.rfind("hepek-", 0) == 0 && entry.path().extension() == ".so")
+        here.push_back(entry.path().string());
     }
     std::sort(here.begin(), here.end());
     files.insert(files.end(), here.begin(), here.end());

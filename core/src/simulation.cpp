@@ -25,7 +25,8 @@ const date::time_zone* zone(const std::string& name) {
   try {
     return date::locate_zone(name);
   } catch (const std::exception&) {
-    throw std::invalid_argument(fmt::format("unknown time zone \"{}\" (an IANA name such as Europe/Amsterdam)", name));
+    throw std::invalid_argument(
+        fmt::format("unknown time zone \"{}\" (an IANA name such as Europe/Amsterdam)", name));
   }
 }
 
@@ -58,9 +59,10 @@ int64_t parse_start_time(const std::string& text, const std::string& timezone) {
     attempt >> date::parse(format, time);
     if (!attempt.fail()) return std::chrono::duration_cast<Milliseconds>(time.time_since_epoch()).count();
   }
-  throw std::invalid_argument(fmt::format(
-      "--from \"{}\" is neither a date YYYY-MM-DD nor a date-time with offset such as 2024-01-01T00:00:00+01:00",
-      text));
+  throw std::invalid_argument(
+      fmt::format("--from \"{}\" is neither a date YYYY-MM-DD nor a date-time with offset such as "
+                  "2024-01-01T00:00:00+01:00",
+                  text));
 }
 
 int64_t add_calendar_days(int64_t start_ms, int64_t days, const std::string& timezone) {
@@ -74,7 +76,8 @@ int64_t add_calendar_days(int64_t start_ms, int64_t days, const std::string& tim
 }
 
 std::string local_iso8601(int64_t unix_ms, const std::string& timezone) {
-  const auto zoned = date::make_zoned(zone(timezone), date::floor<std::chrono::seconds>(SysMs(Milliseconds(unix_ms))));
+  const auto zoned =
+      date::make_zoned(zone(timezone), date::floor<std::chrono::seconds>(SysMs(Milliseconds(unix_ms))));
   std::string text = date::format("%FT%T%z", zoned);
   text.insert(text.size() - 2, ":");
   return text;
@@ -105,7 +108,8 @@ nlohmann::json run_simulation(const HubConfig& config, const SimulationRequest& 
   hub.start();
   for (const auto& instance : hub.instances())
     if (instance->state != "running")
-      throw std::runtime_error(fmt::format("plugin \"{}\" did not start: {}", instance->id(), instance->reason));
+      throw std::runtime_error(
+          fmt::format("plugin \"{}\" did not start: {}", instance->id(), instance->reason));
 
   EventLoop& loop = hub.loop();
   const int64_t total = (to_ms - from_ms + step_ms - 1) / step_ms;
@@ -121,8 +125,8 @@ nlohmann::json run_simulation(const HubConfig& config, const SimulationRequest& 
     }
     if (const std::string failure = hub.first_failure(); !failure.empty()) {
       if (request.progress) std::fputc('\n', stderr);
-      throw std::runtime_error(fmt::format("the simulation stopped at {}: plugin {}", local_iso8601(now, config.timezone),
-                                           failure));
+      throw std::runtime_error(fmt::format("the simulation stopped at {}: plugin {}",
+                                           local_iso8601(now, config.timezone), failure));
     }
     if (request.progress) {
       const auto wall = std::chrono::steady_clock::now();

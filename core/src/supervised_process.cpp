@@ -12,9 +12,14 @@ namespace hepek::core {
 
 SupervisedProcess::SupervisedProcess(std::string name, std::vector<std::string> argv, std::string log_file,
                                      std::function<bool()> ready)
-    : name_(std::move(name)), argv_(std::move(argv)), log_file_(std::move(log_file)), ready_(std::move(ready)) {}
+    : name_(std::move(name)),
+      argv_(std::move(argv)),
+      log_file_(std::move(log_file)),
+      ready_(std::move(ready)) {}
 
-SupervisedProcess::~SupervisedProcess() { stop(); }
+SupervisedProcess::~SupervisedProcess() {
+  stop();
+}
 
 std::string SupervisedProcess::log_tail(int count) const {
   std::ifstream in(log_file_);
@@ -41,7 +46,8 @@ void SupervisedProcess::start(int ready_timeout_ms) {
   child_.start(argv_, log_file_);
   if (!wait_until_ready(ready_timeout_ms)) {
     child_.stop(500);
-    throw std::runtime_error(fmt::format("{} did not start; its log ({}) says:{}", name_, log_file_, log_tail()));
+    throw std::runtime_error(
+        fmt::format("{} did not start; its log ({}) says:{}", name_, log_file_, log_tail()));
   }
   alive_ = true;
   supervisor_ = std::thread([this] { supervise(); });

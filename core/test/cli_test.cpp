@@ -34,12 +34,17 @@ type = "hello-meter"
 [[plugin]]
 id = "ghost"
 type = "no-such-plugin"
-)", fixture_plugin_dir());
+)",
+                                        fixture_plugin_dir());
   auto result = run_command({hepek_binary(), "config", "check", path});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.err.find(path + ":17:1: duplicate plugin instance id \"probe\""), std::string::npos) << result.err;
-  EXPECT_NE(result.err.find(path + ":14:1: unknown key \"lable\" in [[plugin]] \"probe\" (type probe); allowed keys: label, level"),
-            std::string::npos)
+  EXPECT_NE(result.err.find(path + ":17:1: duplicate plugin instance id \"probe\""), std::string::npos)
+      << result.err;
+  EXPECT_NE(
+      result.err.find(
+          path +
+          ":14:1: unknown key \"lable\" in [[plugin]] \"probe\" (type probe); allowed keys: label, level"),
+      std::string::npos)
       << result.err;
   EXPECT_NE(result.err.find(path + ":11:1: missing required key \"label\""), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("no plugin of type \"no-such-plugin\""), std::string::npos) << result.err;
@@ -53,7 +58,8 @@ TEST(Cli, PluginsListShowsVersionsAndRefusals) {
   EXPECT_NE(result.out.find("hello-meter"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("hepek-no-entry.so: has no entry point hepek_plugin_entry()"), std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("hepek-abi-major.so: was built for ABI 2.0, but this hub speaks ABI 1.0 (another major)"),
+  EXPECT_NE(result.out.find(
+                "hepek-abi-major.so: was built for ABI 2.0, but this hub speaks ABI 1.0 (another major)"),
             std::string::npos)
       << result.out;
   EXPECT_NE(result.out.find("hepek-abi-minor.so: was built for ABI 1.7, newer than this hub's ABI 1.0"),
@@ -70,13 +76,15 @@ TEST(Cli, UnknownCommandListsPluginCommands) {
 TEST(Cli, BusAccountsPrintsObserverAndAdmin) {
   TempDir temp;
   const std::string path = write_config(temp.path(), 1883, "");
-  auto result = run_command({hepek_binary(), "--config", path, "--data-dir", temp.path() + "/data", "bus", "accounts"});
+  auto result =
+      run_command({hepek_binary(), "--config", path, "--data-dir", temp.path() + "/data", "bus", "accounts"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   auto json = nlohmann::json::parse(result.out);
   EXPECT_EQ(json["observer"]["username"], "observer");
   EXPECT_EQ(json["admin"]["username"], "admin");
   EXPECT_GE(json["admin"]["password"].get<std::string>().size(), 20u);
   // Stable: the same accounts next time.
-  auto again = run_command({hepek_binary(), "--config", path, "--data-dir", temp.path() + "/data", "bus", "accounts"});
+  auto again =
+      run_command({hepek_binary(), "--config", path, "--data-dir", temp.path() + "/data", "bus", "accounts"});
   EXPECT_EQ(nlohmann::json::parse(again.out), json);
 }

@@ -39,8 +39,9 @@ TEST(Config, UnknownKeyNamesFileLineColumnAndAllowedKeys) {
 TEST(Config, WrongTypeIsNamed) {
   const auto load = parse_config("[bus]\nport = \"1883\"\n", "my.toml");
   ASSERT_EQ(load.errors.size(), 1u);
-  EXPECT_NE(load.errors[0].to_string().find("my.toml:2:1: \"port\" in [bus] must be an integer, got \"1883\""),
-            std::string::npos)
+  EXPECT_NE(
+      load.errors[0].to_string().find("my.toml:2:1: \"port\" in [bus] must be an integer, got \"1883\""),
+      std::string::npos)
       << load.errors[0].to_string();
 }
 
@@ -67,16 +68,19 @@ TEST(Config, PluginTablesNeedIdAndTypeAndUniqueIds) {
   ASSERT_FALSE(load.ok());
   EXPECT_NE(all_errors(load).find("missing required key \"id\""), std::string::npos);
   // A duplicate id refuses that instance only; the config as a whole stays usable.
-  load = parse_config("[[plugin]]\nid = \"a\"\ntype = \"x\"\n[[plugin]]\nid = \"a\"\ntype = \"y\"\n", "p.toml");
+  load =
+      parse_config("[[plugin]]\nid = \"a\"\ntype = \"x\"\n[[plugin]]\nid = \"a\"\ntype = \"y\"\n", "p.toml");
   ASSERT_TRUE(load.ok()) << all_errors(load);
   ASSERT_EQ(load.config->plugins.size(), 2u);
   EXPECT_FALSE(load.config->plugins[0].refusal);
   ASSERT_TRUE(load.config->plugins[1].refusal);
-  EXPECT_NE(load.config->plugins[1].refusal->to_string().find("p.toml:5:1: duplicate plugin instance id \"a\""),
-            std::string::npos);
+  EXPECT_NE(
+      load.config->plugins[1].refusal->to_string().find("p.toml:5:1: duplicate plugin instance id \"a\""),
+      std::string::npos);
   load = parse_config("[[plugin]]\nid = \"a/b\"\ntype = \"x\"\n", "p.toml");
   EXPECT_FALSE(load.ok());
-  load = parse_config("[[plugin]]\nid = \"a\"\ntype = \"x\"\ngrants = [\"balance-proof\"]\nfoo = 3\n", "p.toml");
+  load =
+      parse_config("[[plugin]]\nid = \"a\"\ntype = \"x\"\ngrants = [\"balance-proof\"]\nfoo = 3\n", "p.toml");
   ASSERT_TRUE(load.ok()) << all_errors(load);
   EXPECT_EQ(load.config->plugins[0].grants, std::vector<std::string>{"balance-proof"});
   EXPECT_EQ(load.config->plugins[0].settings["foo"], 3);
@@ -89,15 +93,16 @@ TEST(Config, PluginSchemaValidation) {
                       {"scale", HEPEK_CONFIG_FLOAT, "1.0", false, "scale"},
                       {"tags", HEPEK_CONFIG_STRING_ARRAY, "[]", false, "tags"}};
   std::vector<ConfigError> errors;
-  auto values = validate_table({{"port", "/dev/ttyUSB0"}, {"scale", 2}}, {}, schema, "[[plugin]] m", "f", 4, 1, errors);
+  auto values =
+      validate_table({{"port", "/dev/ttyUSB0"}, {"scale", 2}}, {}, schema, "[[plugin]] m", "f", 4, 1, errors);
   ASSERT_TRUE(errors.empty());
   EXPECT_EQ(values["baud"], 115200);
   EXPECT_EQ(values["scale"], 2);
   EXPECT_TRUE(values["tags"].is_array());
 
   errors.clear();
-  validate_table({{"baud", "fast"}, {"colour", 1}}, {{"baud", {6, 1}}, {"colour", {7, 1}}}, schema, "[[plugin]] m",
-                 "f", 4, 1, errors);
+  validate_table({{"baud", "fast"}, {"colour", 1}}, {{"baud", {6, 1}}, {"colour", {7, 1}}}, schema,
+                 "[[plugin]] m", "f", 4, 1, errors);
   ASSERT_EQ(errors.size(), 3u);
   std::string text;
   for (const auto& error : errors) text += error.to_string() + "\n";

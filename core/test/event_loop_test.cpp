@@ -13,7 +13,8 @@ TEST(EventLoop, VirtualTimersFireInDueOrderAtTheirOwnTime) {
   loop.add_timer(300, [&] { fired.emplace_back('a', loop.now_ms()); });
   loop.add_timer(200, [&] { fired.emplace_back('b', loop.now_ms()); });
   loop.advance_to(1700);
-  const std::vector<std::pair<char, int64_t>> expected{{'b', 1200}, {'a', 1300}, {'b', 1400}, {'a', 1600}, {'b', 1600}};
+  const std::vector<std::pair<char, int64_t>> expected{
+      {'b', 1200}, {'a', 1300}, {'b', 1400}, {'a', 1600}, {'b', 1600}};
   EXPECT_EQ(fired, expected);
   EXPECT_EQ(loop.now_ms(), 1700);
 }

@@ -12,7 +12,8 @@ using namespace hepek::core;
 
 namespace {
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("hepek-key-" + std::to_string(getpid()) + "-" + name)).string();
+  return (std::filesystem::temp_directory_path() / ("hepek-key-" + std::to_string(getpid()) + "-" + name))
+      .string();
 }
 }  // namespace
 

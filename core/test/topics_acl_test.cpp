@@ -20,7 +20,8 @@ TEST(Topics, FilterMatching) {
 }
 
 TEST(Acl, PluginAclCoversOwnTopicsAndDeclaredOnes) {
-  const AccountAcl acl = plugin_acl("plugin-meter", "meter", {"hepek/tariff/prices"}, {"serenity/broadcast/#"});
+  const AccountAcl acl =
+      plugin_acl("plugin-meter", "meter", {"hepek/tariff/prices"}, {"serenity/broadcast/#"});
   EXPECT_TRUE(may_publish(acl, "hepek/meter/state"));
   EXPECT_TRUE(may_publish(acl, "hepek/meter/set/result"));
   EXPECT_TRUE(may_publish(acl, "hepek/tariff/prices"));
@@ -44,7 +45,9 @@ TEST(Acl, TopicValidity) {
 }
 
 TEST(Acl, RendersMosquittoAclFile) {
-  const std::string text = render_mosquitto_acl({plugin_acl("plugin-x", "x", {}, {}), {"observer", {}, {"#"}}});
-  EXPECT_NE(text.find("user plugin-x\ntopic write hepek/x/#\ntopic read hepek/#\n"), std::string::npos) << text;
+  const std::string text =
+      render_mosquitto_acl({plugin_acl("plugin-x", "x", {}, {}), {"observer", {}, {"#"}}});
+  EXPECT_NE(text.find("user plugin-x\ntopic write hepek/x/#\ntopic read hepek/#\n"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("user observer\ntopic read #\n"), std::string::npos) << text;
 }

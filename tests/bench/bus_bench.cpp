@@ -1,12 +1,15 @@
 // Bus benchmark: a plugin-to-plugin round trip through the hub's bus API (host publish → broker → the other
-// instance's connection → hub event loop → callback) against a bare client pair on the same broker, in the same run,
-// for libmosquitto and Paho; plus the resident memory of a running hub with the example plugin.
-// Prints one JSON object. Environment: HEPEK_BENCH_MESSAGES (default 10000), HEPEK_BENCH_ROUNDTRIPS (default 1000).
+// instance's connection → hub event loop → callback) against a bare client pair on the same broker, in the
+// same run, for libmosquitto and Paho; plus the resident memory of a running hub with the example plugin.
+// Prints one JSON object. Environment: HEPEK_BENCH_MESSAGES (default 10000), HEPEK_BENCH_ROUNDTRIPS (default
+// 1000).
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -15,8 +18,6 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <thread>
 
 #include "config.hpp"
@@ -74,9 +75,12 @@ struct PathResult {
 };
 
 nlohmann::json to_json(const PathResult& r) {
-  return {{"qos0_msgs_per_s", std::round(r.qos0_msgs_per_s)}, {"qos1_msgs_per_s", std::round(r.qos1_msgs_per_s)},
-          {"qos0_received", r.qos0_received}, {"qos1_received", r.qos1_received},
-          {"rtt_p50_ms", std::round(r.rtt_p50_ms * 1000) / 1000}, {"rtt_p99_ms", std::round(r.rtt_p99_ms * 1000) / 1000}};
+  return {{"qos0_msgs_per_s", std::round(r.qos0_msgs_per_s)},
+          {"qos1_msgs_per_s", std::round(r.qos1_msgs_per_s)},
+          {"qos0_received", r.qos0_received},
+          {"qos1_received", r.qos1_received},
+          {"rtt_p50_ms", std::round(r.rtt_p50_ms * 1000) / 1000},
+          {"rtt_p99_ms", std::round(r.rtt_p99_ms * 1000) / 1000}};
 }
 
 // `send(topic, payload, qos)` from side A; side B's receive callback calls `received(topic)`.
@@ -131,7 +135,8 @@ interval_ms = 3600000
 }
 
 nlohmann::json bench_client(const std::string& client, int messages, int roundtrips) {
-  const std::string data_dir = (std::filesystem::temp_directory_path() / fmt::format("hepek-bench-{}", getpid())).string();
+  const std::string data_dir =
+      (std::filesystem::temp_directory_path() / fmt::format("hepek-bench-{}", getpid())).string();
   std::filesystem::remove_all(data_dir);
   HubOptions options;
   options.data_dir = data_dir;
@@ -154,19 +159,25 @@ nlohmann::json bench_client(const std::string& client, int messages, int roundtr
   auto on_b = [](void* user, const char* topic, const void* payload, size_t length, int32_t) {
     auto* c = static_cast<Context*>(user);
     if (std::string_view(topic) == "hepek/a/ping")
-      c->hub->publish_from(*c->b, "hepek/b/pong", std::string(static_cast<const char*>(payload), length), 1, false);
+      c->hub->publish_from(*c->b, "hepek/b/pong", std::string(static_cast<const char*>(payload), length), 1,
+                           false);
     else
       c->one_way->bump();
   };
-  auto on_a = [](void* user, const char*, const void*, size_t, int32_t) { static_cast<Context*>(user)->pongs->bump(); };
+  auto on_a = [](void* user, const char*, const void*, size_t, int32_t) {
+    static_cast<Context*>(user)->pongs->bump();
+  };
   hub.subscribe_for(b, "hepek/a/data", 1, on_b, &context, nullptr);
   hub.subscribe_for(b, "hepek/a/ping", 1, on_b, &context, nullptr);
   hub.subscribe_for(a, "hepek/b/pong", 1, on_a, &context, nullptr);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   PathResult via_hub;
-  measure(via_hub, [&](const std::string& kind, const std::string& payload, int qos) {
-    hub.publish_from(a, "hepek/a/" + kind, payload, qos, false);
-  }, hub_one_way, hub_pongs, messages, roundtrips);
+  measure(
+      via_hub,
+      [&](const std::string& kind, const std::string& payload, int qos) {
+        hub.publish_from(a, "hepek/a/" + kind, payload, qos, false);
+      },
+      hub_one_way, hub_pongs, messages, roundtrips);
 
   // Bare pair on the same broker, same client library, admin account.
   Latch bare_one_way, bare_pongs;
@@ -190,15 +201,19 @@ nlohmann::json bench_client(const std::string& client, int messages, int roundtr
   sender = make_connection(client, endpoint, sender_options);
   receiver->connect();
   sender->connect();
-  while (!receiver->connected() || !sender->connected()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  while (!receiver->connected() || !sender->connected())
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   receiver->subscribe("bench/data", 1);
   receiver->subscribe("bench/ping", 1);
   sender->subscribe("bench/pong", 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   PathResult bare;
-  measure(bare, [&](const std::string& kind, const std::string& payload, int qos) {
-    sender->publish("bench/" + kind, payload, qos, false);
-  }, bare_one_way, bare_pongs, messages, roundtrips);
+  measure(
+      bare,
+      [&](const std::string& kind, const std::string& payload, int qos) {
+        sender->publish("bench/" + kind, payload, qos, false);
+      },
+      bare_one_way, bare_pongs, messages, roundtrips);
   sender->disconnect();
   receiver->disconnect();
 
@@ -221,18 +236,20 @@ double rss_mb(pid_t pid) {
 }
 
 nlohmann::json hub_memory() {
-  const std::string dir = (std::filesystem::temp_directory_path() / fmt::format("hepek-bench-rss-{}", getpid())).string();
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / fmt::format("hepek-bench-rss-{}", getpid())).string();
   std::filesystem::create_directories(dir);
   const std::string config = dir + "/hepek.toml";
   std::ofstream(config) << fmt::format(
-      "[hub]\nlog_level = \"warning\"\n[bus]\nport = {}\n[[plugin]]\nid = \"hello\"\ntype = \"hello-meter\"\n",
+      "[hub]\nlog_level = \"warning\"\n[bus]\nport = {}\n[[plugin]]\nid = \"hello\"\ntype = "
+      "\"hello-meter\"\n",
       free_port());
   const char* build = std::getenv("HEPEK_BINARY_DIR");
   const std::string binary = std::string(build ? build : "build/release") + "/bin/hepek";
   const pid_t pid = fork();
   if (pid == 0) {
-    execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), "--data-dir", (dir + "/data").c_str(), "run",
-          nullptr);
+    execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), "--data-dir", (dir + "/data").c_str(),
+          "run", nullptr);
     _exit(127);
   }
   std::this_thread::sleep_for(std::chrono::seconds(3));
@@ -258,8 +275,10 @@ int main() {
   Logger::instance().set_threshold(Level::warning);
   const int messages = env_int("HEPEK_BENCH_MESSAGES", 10000);
   const int roundtrips = env_int("HEPEK_BENCH_ROUNDTRIPS", 1000);
-  nlohmann::json out{{"benchmark", "bus"}, {"message_bytes", 64}, {"messages", messages}, {"roundtrips", roundtrips}};
-  for (const std::string client : {"mosquitto", "paho"}) out["clients"][client] = bench_client(client, messages, roundtrips);
+  nlohmann::json out{
+      {"benchmark", "bus"}, {"message_bytes", 64}, {"messages", messages}, {"roundtrips", roundtrips}};
+  for (const std::string client : {"mosquitto", "paho"})
+    out["clients"][client] = bench_client(client, messages, roundtrips);
   out["memory"] = hub_memory();
   std::cout << out.dump(2) << std::endl;
   return 0;

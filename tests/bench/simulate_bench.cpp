@@ -1,7 +1,8 @@
-// Simulation speed: `hepek simulate` of a year with config/examples/home-sim.toml (the whole hub: plugins, in-process
-// bus, lock-step phases) and, in the same run, the same devices' models stepped directly in one loop (bench_sim_models),
-// so the hub's overhead per simulated step is visible. Optional: planner-home.toml (tariff + planner live) when its
-// data exists. Prints one JSON object. HEPEK_BENCH_SIM_DAYS overrides the 365 days.
+// Simulation speed: `hepek simulate` of a year with config/examples/home-sim.toml (the whole hub: plugins,
+// in-process bus, lock-step phases) and, in the same run, the same devices' models stepped directly in one
+// loop (bench_sim_models), so the hub's overhead per simulated step is visible. Optional: planner-home.toml
+// (tariff + planner live) when its data exists. Prints one JSON object. HEPEK_BENCH_SIM_DAYS overrides the
+// 365 days.
 #include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,13 +36,19 @@ Run run(const std::string& command) {
   return result;
 }
 
-nlohmann::json simulate(const std::string& build, const std::string& config, const std::string& from, int days) {
-  const std::string data = (std::filesystem::temp_directory_path() / fmt::format("hepek-bench-sim-{}", getpid())).string();
-  const Run r = run(fmt::format("{}/bin/hepek --config {} --data-dir {} simulate --from {} --days {} --json --no-progress",
-                                build, config, data, from, days));
+nlohmann::json simulate(const std::string& build, const std::string& config, const std::string& from,
+                        int days) {
+  const std::string data =
+      (std::filesystem::temp_directory_path() / fmt::format("hepek-bench-sim-{}", getpid())).string();
+  const Run r = run(
+      fmt::format("{}/bin/hepek --config {} --data-dir {} simulate --from {} --days {} --json --no-progress",
+                  build, config, data, from, days));
   std::filesystem::remove_all(data);
-  nlohmann::json out{{"config", config}, {"days", days}, {"wall_s", std::round(r.seconds * 100) / 100},
-                     {"simulated_days_per_s", std::round(days / r.seconds * 10) / 10}, {"exit_code", r.exit_code}};
+  nlohmann::json out{{"config", config},
+                     {"days", days},
+                     {"wall_s", std::round(r.seconds * 100) / 100},
+                     {"simulated_days_per_s", std::round(days / r.seconds * 10) / 10},
+                     {"exit_code", r.exit_code}};
   const auto summary = nlohmann::json::parse(r.output, nullptr, false);
   if (!summary.is_discarded()) {
     out["steps"] = summary.value("steps", 0);
@@ -59,7 +66,8 @@ int main() {
   nlohmann::json out{{"benchmark", "simulate"}};
   out["home_sim"] = simulate(build, "config/examples/home-sim.toml", "2024-01-01", days);
   // The same devices' models stepped in one plain loop, no hub: the lower bound.
-  const Run models = run(build + "/bin/bench_sim_models --benchmark_filter=BM_SimulatedYear/900 --benchmark_format=json");
+  const Run models =
+      run(build + "/bin/bench_sim_models --benchmark_filter=BM_SimulatedYear/900 --benchmark_format=json");
   const auto json = nlohmann::json::parse(models.output, nullptr, false);
   if (!json.is_discarded() && json.contains("benchmarks") && !json["benchmarks"].empty()) {
     const double ms = json["benchmarks"][0]["real_time"].get<double>();

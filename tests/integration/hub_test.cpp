@@ -1,8 +1,8 @@
-// The hub as a user runs it: `hepek run` with a real embedded Mosquitto on a free port, observed from outside with
-// the generated observer/admin accounts.
+// The hub as a user runs it: `hepek run` with a real embedded Mosquitto on a free port, observed from outside
+// with the generated observer/admin accounts.
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,7 +46,8 @@ class HubTest : public ::testing::Test {
       if (std::ifstream(data_dir_ + "/broker/accounts.json")) {
         auto credentials = accounts(data_dir_);
         if (credentials.contains(account)) {
-          auto connection = std::make_unique<MqttClient>(port_, account, credentials[account].get<std::string>(), id);
+          auto connection =
+              std::make_unique<MqttClient>(port_, account, credentials[account].get<std::string>(), id);
           if (connection->connected()) return connection;
         }
       }
@@ -67,7 +68,8 @@ TEST_F(HubTest, BridgeComesOnlineWithinTwoSecondsAndGoesOfflineOnSigterm) {
   auto observer = client("observer", "observer-1");
   ASSERT_TRUE(observer) << hub->log();
   observer->subscribe("hepek/bridge/#");
-  auto online = observer->wait_for("hepek/bridge/state", [](const Received& m) { return m.payload == "online"; });
+  auto online =
+      observer->wait_for("hepek/bridge/state", [](const Received& m) { return m.payload == "online"; });
   ASSERT_TRUE(online) << hub->log();
   EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - begin).count(), 2000);
 
@@ -78,7 +80,8 @@ TEST_F(HubTest, BridgeComesOnlineWithinTwoSecondsAndGoesOfflineOnSigterm) {
   for (const auto& plugin : json["plugins"]) EXPECT_EQ(plugin["state"], "running") << plugin.dump();
 
   hub->terminate();
-  EXPECT_TRUE(observer->wait_for("hepek/bridge/state", [](const Received& m) { return m.payload == "offline"; }, 0) ||
+  EXPECT_TRUE(observer->wait_for(
+                  "hepek/bridge/state", [](const Received& m) { return m.payload == "offline"; }, 0) ||
               true);
   EXPECT_NE(hub->log().find("stopped"), std::string::npos) << hub->log();
 }
@@ -116,12 +119,11 @@ TEST_F(HubTest, PluginCannotPublishOutsideItsAcl) {
   ASSERT_TRUE(rogue.connected());
   rogue.publish("hepek/hello/state", "{\"forged\":true}");
   rogue.publish("hepek/probe/state", "{\"allowed\":true}");
-  EXPECT_TRUE(observer->wait_for("hepek/probe/state", [](const Received& m) {
-    return m.payload.find("allowed") != std::string::npos;
-  }));
-  EXPECT_FALSE(observer->wait_for("hepek/hello/state", [](const Received& m) {
-    return m.payload.find("forged") != std::string::npos;
-  }, 500));
+  EXPECT_TRUE(observer->wait_for(
+      "hepek/probe/state", [](const Received& m) { return m.payload.find("allowed") != std::string::npos; }));
+  EXPECT_FALSE(observer->wait_for(
+      "hepek/hello/state", [](const Received& m) { return m.payload.find("forged") != std::string::npos; },
+      500));
   // The observer account is read-only.
   observer->publish("hepek/hello/set", "{\"interval_ms\":50}");
   auto admin = client("admin", "admin-3");
@@ -165,9 +167,8 @@ TEST_F(HubTest, BadCommandsGetErrorRepliesAndTheHubCarriesOn) {
   auto accepted = admin->wait_for("hepek/probe/set/result");
   ASSERT_TRUE(accepted);
   EXPECT_EQ(nlohmann::json::parse(accepted->payload)["ok"], true);
-  EXPECT_TRUE(admin->wait_for("hepek/probe/state", [](const Received& m) {
-    return nlohmann::json::parse(m.payload)["level"] == 7;
-  }));
+  EXPECT_TRUE(admin->wait_for(
+      "hepek/probe/state", [](const Received& m) { return nlohmann::json::parse(m.payload)["level"] == 7; }));
   EXPECT_EQ(hub->wait(0), -1) << "the hub must still be running";
 }
 
@@ -218,9 +219,9 @@ TEST_F(HubTest, KilledBrokerIsRestartedAndEveryPluginReconnects) {
   after->subscribe("hepek/#");
   EXPECT_TRUE(after->wait_for("hepek/hello/state", {}, 10000)) << hub->log();
   after->publish("hepek/bridge/request/health", "");
-  auto health = after->wait_for("hepek/bridge/response/health", [](const Received& m) {
-    return nlohmann::json::parse(m.payload)["status"] == "ok";
-  }, 10000);
+  auto health = after->wait_for(
+      "hepek/bridge/response/health",
+      [](const Received& m) { return nlohmann::json::parse(m.payload)["status"] == "ok"; }, 10000);
   ASSERT_TRUE(health) << hub->log();
   auto json = nlohmann::json::parse(health->payload);
   EXPECT_GE(json["broker"]["restarts"].get<int>(), 1);
@@ -231,7 +232,8 @@ TEST_F(HubTest, KilledBrokerIsRestartedAndEveryPluginReconnects) {
 TEST_F(HubTest, TakenPortIsAClearErrorSuggestingAnExternalBroker) {
   // Occupy the port with a plain Mosquitto first.
   TempDir other;
-  write_file(other.path() + "/m.conf", "listener " + std::to_string(port_) + " 127.0.0.1\nallow_anonymous true\n");
+  write_file(other.path() + "/m.conf",
+             "listener " + std::to_string(port_) + " 127.0.0.1\nallow_anonymous true\n");
   HubProcess* none = nullptr;
   (void)none;
   const pid_t squatter = fork();
@@ -299,14 +301,17 @@ level = "high"
   EXPECT_TRUE(observer->wait_for("hepek/hello/state"));
   // Config problems refuse that instance only, and say why.
   EXPECT_EQ(by_id["misfit"]["state"], "refused");
-  EXPECT_NE(by_id["misfit"]["reason"].get<std::string>().find("\"level\" in [[plugin]] \"misfit\" (type probe) must be an integer"),
-            std::string::npos) << by_id["misfit"].dump();
+  EXPECT_NE(by_id["misfit"]["reason"].get<std::string>().find(
+                "\"level\" in [[plugin]] \"misfit\" (type probe) must be an integer"),
+            std::string::npos)
+      << by_id["misfit"].dump();
   int hellos = 0;
   for (const auto& plugin : json["plugins"])
     if (plugin["id"] == "hello") {
       ++hellos;
       if (plugin["state"] == "refused") {
-        EXPECT_NE(plugin["reason"].get<std::string>().find("duplicate plugin instance id"), std::string::npos);
+        EXPECT_NE(plugin["reason"].get<std::string>().find("duplicate plugin instance id"),
+                  std::string::npos);
       }
     }
   EXPECT_EQ(hellos, 2);
@@ -318,7 +323,8 @@ namespace {
 
 TEST_F(HubTest, EmbeddedChainIsStartedSupervisedAndStopped) {
   const int chain_port = free_port();
-  auto hub = start("[chain]\nendpoint = \"embedded\"\nport = " + std::to_string(chain_port) + "\n" + kProbeConfig);
+  auto hub =
+      start("[chain]\nendpoint = \"embedded\"\nport = " + std::to_string(chain_port) + "\n" + kProbeConfig);
   auto admin = client("admin", "admin-chain");
   ASSERT_TRUE(admin) << hub->log();
   admin->subscribe("hepek/bridge/response/health");
@@ -345,10 +351,13 @@ TEST_F(HubTest, ExternalBrokerIsUsedWithItsConfiguredAccount) {
   const int port = free_port();
   write_file(broker.path() + "/passwd", "site:site-secret\n");
   ASSERT_EQ(run_command({"mosquitto_passwd", "-U", broker.path() + "/passwd"}).exit_code, 0);
-  // Run as our own user: as root, Mosquitto would drop to "mosquitto", which cannot read the private temp dir.
-  write_file(broker.path() + "/m.conf", "listener " + std::to_string(port) + " 127.0.0.1\nallow_anonymous false\n"
-                                        "password_file " + broker.path() + "/passwd\nuser " +
-                                        getpwuid(geteuid())->pw_name + "\n");
+  // Run as our own user: as root, Mosquitto would drop to "mosquitto", which cannot read the private temp
+  // dir.
+  write_file(broker.path() + "/m.conf", "listener " + std::to_string(port) +
+                                            " 127.0.0.1\nallow_anonymous false\n"
+                                            "password_file " +
+                                            broker.path() + "/passwd\nuser " + getpwuid(geteuid())->pw_name +
+                                            "\n");
   const pid_t mosquitto = fork();
   if (mosquitto == 0) {
     execlp("mosquitto", "mosquitto", "-c", (broker.path() + "/m.conf").c_str(), nullptr);
@@ -363,7 +372,8 @@ TEST_F(HubTest, ExternalBrokerIsUsedWithItsConfiguredAccount) {
   MqttClient watcher(port, "site", "site-secret", "external-watcher");
   ASSERT_TRUE(watcher.connected());
   watcher.subscribe("hepek/#");
-  EXPECT_TRUE(watcher.wait_for("hepek/bridge/state", [](const Received& m) { return m.payload == "online"; }, 10000))
+  EXPECT_TRUE(watcher.wait_for(
+      "hepek/bridge/state", [](const Received& m) { return m.payload == "online"; }, 10000))
       << hub.log();
   EXPECT_TRUE(watcher.wait_for("hepek/hello/state", {}, 10000)) << hub.log();
   hub.terminate();

@@ -1,5 +1,6 @@
 // A third party's view of the SDK: install it to a prefix, build sdk/examples/hello-meter out of tree with
-// find_package(hepek-sdk) + hepek_add_plugin(), load the result into a running hub and see its messages on the bus.
+// find_package(hepek-sdk) + hepek_add_plugin(), load the result into a running hub and see its messages on
+// the bus.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -17,8 +18,8 @@ TEST(SdkOutOfTree, InstalledSdkBuildsTheExampleAndTheHubLoadsIt) {
   ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
   ASSERT_TRUE(std::filesystem::exists(prefix + "/include/hepek/abi.h"));
 
-  auto configure = run_command({"cmake", "-S", source_dir() + "/sdk/examples/hello-meter", "-B", build, "-G", "Ninja",
-                                "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_PREFIX_PATH=" + prefix});
+  auto configure = run_command({"cmake", "-S", source_dir() + "/sdk/examples/hello-meter", "-B", build, "-G",
+                                "Ninja", "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_PREFIX_PATH=" + prefix});
   ASSERT_EQ(configure.exit_code, 0) << configure.out << configure.err;
   auto compile = run_command({"cmake", "--build", build, "-j2"}, 600);
   ASSERT_EQ(compile.exit_code, 0) << compile.out << compile.err;
@@ -32,14 +33,15 @@ id = "outside"
 type = "hello-meter"
 interval_ms = 100
 power_w = 77.0
-)", build);
+)",
+                                          build);
   HubProcess hub(config, data_dir);
   std::unique_ptr<MqttClient> observer;
   for (int i = 0; i < 200 && !observer; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     if (!std::filesystem::exists(data_dir + "/broker/accounts.json")) continue;
-    auto candidate = std::make_unique<MqttClient>(port, "observer", accounts(data_dir)["observer"].get<std::string>(),
-                                                  "sdk-observer");
+    auto candidate = std::make_unique<MqttClient>(
+        port, "observer", accounts(data_dir)["observer"].get<std::string>(), "sdk-observer");
     if (candidate->connected()) observer = std::move(candidate);
   }
   ASSERT_TRUE(observer) << hub.log();

@@ -25,8 +25,12 @@ std::string binary_dir() {
   const char* dir = std::getenv("HEPEK_BINARY_DIR");
   return dir ? dir : "build/release";
 }
-std::string hepek_binary() { return binary_dir() + "/bin/hepek"; }
-std::string fixture_plugin_dir() { return binary_dir() + "/tests/fixtures/plugins"; }
+std::string hepek_binary() {
+  return binary_dir() + "/bin/hepek";
+}
+std::string fixture_plugin_dir() {
+  return binary_dir() + "/tests/fixtures/plugins";
+}
 std::string shared_dir() {
   const char* dir = std::getenv("HEPEK_SHARED_DIR");
   return dir ? dir : "../shared";
@@ -100,7 +104,8 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_s) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out_path), read_file(err_path)};
 }
 
-HubProcess::HubProcess(const std::string& config_path, const std::string& data_dir, std::vector<std::string> extra) {
+HubProcess::HubProcess(const std::string& config_path, const std::string& data_dir,
+                       std::vector<std::string> extra) {
   log_path_ = data_dir + ".log";
   std::vector<std::string> argv{hepek_binary(), "--config", config_path, "--data-dir", data_dir, "run"};
   argv.insert(argv.end(), extra.begin(), extra.end());
@@ -143,7 +148,9 @@ int HubProcess::wait(int timeout_ms) {
   return WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
 }
 
-std::string HubProcess::log() const { return read_file(log_path_); }
+std::string HubProcess::log() const {
+  return read_file(log_path_);
+}
 
 namespace {
 struct LibraryInit {
@@ -187,10 +194,10 @@ void MqttClient::on_connect(mosquitto*, void* self, int rc) {
 void MqttClient::on_message(mosquitto*, void* self, const mosquitto_message* message) {
   auto* client = static_cast<MqttClient*>(self);
   std::lock_guard lock(client->mutex_);
-  client->messages_.push_back({message->topic,
-                               std::string(static_cast<const char*>(message->payload),
-                                           static_cast<size_t>(message->payloadlen)),
-                               message->retain});
+  client->messages_.push_back(
+      {message->topic,
+       std::string(static_cast<const char*>(message->payload), static_cast<size_t>(message->payloadlen)),
+       message->retain});
   client->arrived_.notify_all();
 }
 
@@ -200,12 +207,12 @@ void MqttClient::subscribe(const std::string& filter, int qos) {
 }
 
 int MqttClient::publish(const std::string& topic, const std::string& payload, int qos, bool retain) {
-  return mosquitto_publish(client_, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(), qos,
-                           retain);
+  return mosquitto_publish(client_, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(),
+                           qos, retain);
 }
 
-std::optional<Received> MqttClient::wait_for(const std::string& topic, std::function<bool(const Received&)> predicate,
-                                             int timeout_ms) {
+std::optional<Received> MqttClient::wait_for(const std::string& topic,
+                                             std::function<bool(const Received&)> predicate, int timeout_ms) {
   std::unique_lock lock(mutex_);
   std::optional<Received> found;
   std::size_t checked = 0;

@@ -1,5 +1,5 @@
-// Test support for integration tests: temporary directories, free ports, a hub child process, and an MQTT client
-// that records every message it receives. Real processes only: a real Mosquitto, the real hub binary.
+// Test support for integration tests: temporary directories, free ports, a hub child process, and an MQTT
+// client that records every message it receives. Real processes only: a real Mosquitto, the real hub binary.
 #pragma once
 
 #include <sys/types.h>
@@ -50,7 +50,8 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_s = 
 // `hepek run` as a child process with a config file and data dir.
 class HubProcess {
  public:
-  HubProcess(const std::string& config_path, const std::string& data_dir, std::vector<std::string> extra = {});
+  HubProcess(const std::string& config_path, const std::string& data_dir,
+             std::vector<std::string> extra = {});
   ~HubProcess();
   pid_t pid() const { return pid_; }
   void terminate();          // SIGTERM, wait
@@ -72,14 +73,16 @@ struct Received {
 
 class MqttClient {
  public:
-  MqttClient(int port, const std::string& username, const std::string& password, const std::string& client_id);
+  MqttClient(int port, const std::string& username, const std::string& password,
+             const std::string& client_id);
   ~MqttClient();
   bool connected() const;
   int connect_result() const { return connect_result_; }  // CONNACK code, -1 while unknown
   void subscribe(const std::string& filter, int qos = 1);
   int publish(const std::string& topic, const std::string& payload, int qos = 1, bool retain = false);
   // Waits for a message on `topic` matching `predicate`; returns it, or nullopt on timeout.
-  std::optional<Received> wait_for(const std::string& topic, std::function<bool(const Received&)> predicate = {},
+  std::optional<Received> wait_for(const std::string& topic,
+                                   std::function<bool(const Received&)> predicate = {},
                                    int timeout_ms = 5000);
   std::vector<Received> messages() const;
   void clear();

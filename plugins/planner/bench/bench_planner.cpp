@@ -1,6 +1,7 @@
-// Solve time of the battery optimiser for a 48 h horizon at 15-minute steps (192 steps, 10 kWh / 5 kW, 90 % round
-// trip, import = spot + 100 EUR/MWh, export = spot) on real data (NL day-ahead prices, the Ausgrid home), against GLPK's
-// exact LP of the same problem measured in the same run. Run with --benchmark_format=json.
+// Solve time of the battery optimiser for a 48 h horizon at 15-minute steps (192 steps, 10 kWh / 5 kW, 90 %
+// round trip, import = spot + 100 EUR/MWh, export = spot) on real data (NL day-ahead prices, the Ausgrid
+// home), against GLPK's exact LP of the same problem measured in the same run. Run with
+// --benchmark_format=json.
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -27,8 +28,8 @@ std::string shared_dir() {
 const PlanningProblem& problem() {
   static const PlanningProblem instance = [] {
     const auto prices = read_price_csv_file(shared_dir() + "/data/prices/nl_day_ahead_2023_hourly.csv");
-    const auto home =
-        read_household_csv_file(shared_dir() + "/data/household/ausgrid_home12_retimed_2023_jul_nov_30min.csv");
+    const auto home = read_household_csv_file(
+        shared_dir() + "/data/household/ausgrid_home12_retimed_2023_jul_nov_30min.csv");
     PlanningProblem p;
     p.step_s = 900;
     p.soc_start_wh = 5000;
@@ -48,7 +49,8 @@ PlanningProblem with_scenarios() {
   PlanningProblem p = problem();
   p.scenarios.resize(p.steps.size());
   for (size_t k = 16; k < p.steps.size(); ++k)  // beyond 4 h, as the planner does
-    for (double factor : {0.6, 1.0, 1.4}) p.scenarios[k].push_back({1.0 / 3, p.steps[k].load_w, p.steps[k].pv_w * factor});
+    for (double factor : {0.6, 1.0, 1.4})
+      p.scenarios[k].push_back({1.0 / 3, p.steps[k].load_w, p.steps[k].pv_w * factor});
   return p;
 }
 
@@ -82,7 +84,10 @@ void BM_DpSolve48h15minWithPvScenarios(benchmark::State& state) {
   const PlanningProblem p = with_scenarios();
   for (auto _ : state) benchmark::DoNotOptimize(solve_dp(p).steps.data());
 }
-BENCHMARK(BM_DpSolve48h15minWithPvScenarios)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
+BENCHMARK(BM_DpSolve48h15minWithPvScenarios)
+    ->Unit(benchmark::kMillisecond)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true);
 
 void BM_GlpkLp48h15min(benchmark::State& state) {
   const PlanningProblem& p = problem();

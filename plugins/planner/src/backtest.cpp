@@ -19,7 +19,8 @@
 namespace hepek::planner {
 namespace {
 
-// ---- arguments -------------------------------------------------------------------------------------------------
+// ---- arguments
+// -------------------------------------------------------------------------------------------------
 
 double parse_number(const std::string& flag, const std::string& text) {
   size_t used = 0;
@@ -39,7 +40,8 @@ double positive(const std::string& flag, double value) {
   return value;
 }
 
-// ---- money ---------------------------------------------------------------------------------------------------
+// ---- money
+// ---------------------------------------------------------------------------------------------------
 
 // Integer micro-euros: sums of many small step costs stay exact and reproducible.
 class Ledger {
@@ -52,12 +54,15 @@ class Ledger {
   int64_t micro_ = 0;
 };
 
-double round_cents(double eur) { return std::round(eur * 100.0) / 100.0; }
+double round_cents(double eur) {
+  return std::round(eur * 100.0) / 100.0;
+}
 
 double savings_captured(const Ledger& none, const Ledger& strategy, const Ledger& oracle) {
   const int64_t best = none.micro() - oracle.micro();
   if (best <= 0) return 0;
-  return std::round(static_cast<double>(none.micro() - strategy.micro()) / static_cast<double>(best) * 1e4) / 1e4;
+  return std::round(static_cast<double>(none.micro() - strategy.micro()) / static_cast<double>(best) * 1e4) /
+         1e4;
 }
 
 struct MonthTotals {
@@ -91,15 +96,24 @@ BacktestOptions parse_backtest_arguments(const std::vector<std::string>& args, b
       if (i + 1 >= args.size()) throw std::invalid_argument(fmt::format("{} needs a value", flag));
       return args[++i];
     };
-    if (flag == "--prices") options.prices_file = value();
-    else if (flag == "--household") options.household_file = value();
-    else if (flag == "--battery-kwh") options.battery_kwh = parse_number(flag, value());
-    else if (flag == "--battery-kw") options.battery_kw = parse_number(flag, value());
-    else if (flag == "--battery-efficiency") options.round_trip_efficiency = parse_number(flag, value());
-    else if (flag == "--soc-start-kwh") options.soc_start_kwh = parse_number(flag, value());
-    else if (flag == "--battery-wear-eur-per-mwh") options.wear_eur_per_mwh = parse_number(flag, value());
-    else if (flag == "--grid-import-max-kw") options.grid_import_max_kw = positive(flag, parse_number(flag, value()));
-    else if (flag == "--import-fee") options.import_fee_eur_per_mwh = parse_number(flag, value());
+    if (flag == "--prices")
+      options.prices_file = value();
+    else if (flag == "--household")
+      options.household_file = value();
+    else if (flag == "--battery-kwh")
+      options.battery_kwh = parse_number(flag, value());
+    else if (flag == "--battery-kw")
+      options.battery_kw = parse_number(flag, value());
+    else if (flag == "--battery-efficiency")
+      options.round_trip_efficiency = parse_number(flag, value());
+    else if (flag == "--soc-start-kwh")
+      options.soc_start_kwh = parse_number(flag, value());
+    else if (flag == "--battery-wear-eur-per-mwh")
+      options.wear_eur_per_mwh = parse_number(flag, value());
+    else if (flag == "--grid-import-max-kw")
+      options.grid_import_max_kw = positive(flag, parse_number(flag, value()));
+    else if (flag == "--import-fee")
+      options.import_fee_eur_per_mwh = parse_number(flag, value());
     else if (flag == "--export-price") {
       choose_export(flag);
       options.export_mode = BacktestOptions::Export::fixed;
@@ -111,8 +125,10 @@ BacktestOptions parse_backtest_arguments(const std::vector<std::string>& args, b
     } else if (flag == "--no-export") {
       choose_export(flag);
       options.export_mode = BacktestOptions::Export::none;
-    } else if (flag == "--pv-scale") options.pv_scale = parse_number(flag, value());
-    else if (flag == "--from") options.from = value();
+    } else if (flag == "--pv-scale")
+      options.pv_scale = parse_number(flag, value());
+    else if (flag == "--from")
+      options.from = value();
     else if (flag == "--days") {
       const double days = parse_number(flag, value());
       if (days < 1 || days != std::floor(days) || days > 3660)
@@ -120,19 +136,30 @@ BacktestOptions parse_backtest_arguments(const std::vector<std::string>& args, b
       options.days = static_cast<int>(days);
     } else if (flag == "--json") {
       if (json_output) *json_output = true;
-    } else if (flag == "--monthly") options.monthly = true;
-    else if (flag == "--horizon-hours") options.horizon_hours = positive(flag, parse_number(flag, value()));
-    else if (flag == "--load-quantiles") options.load_quantiles = static_cast<size_t>(positive(flag, parse_number(flag, value())));
-    else if (flag == "--pv-quantiles") options.pv_quantiles = static_cast<size_t>(positive(flag, parse_number(flag, value())));
-    else if (flag == "--soc-levels") options.soc_levels = static_cast<int>(positive(flag, parse_number(flag, value())));
+    } else if (flag == "--monthly")
+      options.monthly = true;
+    else if (flag == "--horizon-hours")
+      options.horizon_hours = positive(flag, parse_number(flag, value()));
+    else if (flag == "--load-quantiles")
+      options.load_quantiles = static_cast<size_t>(positive(flag, parse_number(flag, value())));
+    else if (flag == "--pv-quantiles")
+      options.pv_quantiles = static_cast<size_t>(positive(flag, parse_number(flag, value())));
+    else if (flag == "--soc-levels")
+      options.soc_levels = static_cast<int>(positive(flag, parse_number(flag, value())));
     else if (flag == "--pv-model") {
       const std::string& model = value();
-      if (model == "profile") options.pv_model = PvModel::profile;
-      else if (model == "clearsky") options.pv_model = PvModel::clear_sky;
-      else throw std::invalid_argument("--pv-model is 'profile' or 'clearsky', got '" + model + "'");
-    } else if (flag == "--latitude") options.latitude_deg = parse_number(flag, value());
-    else if (flag == "--longitude") options.longitude_deg = parse_number(flag, value());
-    else throw std::invalid_argument(fmt::format("unknown option '{}'", flag));
+      if (model == "profile")
+        options.pv_model = PvModel::profile;
+      else if (model == "clearsky")
+        options.pv_model = PvModel::clear_sky;
+      else
+        throw std::invalid_argument("--pv-model is 'profile' or 'clearsky', got '" + model + "'");
+    } else if (flag == "--latitude")
+      options.latitude_deg = parse_number(flag, value());
+    else if (flag == "--longitude")
+      options.longitude_deg = parse_number(flag, value());
+    else
+      throw std::invalid_argument(fmt::format("unknown option '{}'", flag));
   }
   if (options.prices_file.empty()) throw std::invalid_argument("--prices P.csv is required");
   if (options.household_file.empty()) throw std::invalid_argument("--household H.csv is required");
@@ -144,7 +171,8 @@ BacktestOptions parse_backtest_arguments(const std::vector<std::string>& args, b
     throw std::invalid_argument("--battery-efficiency is a round-trip fraction in (0, 1]");
   if (options.soc_start_kwh && (*options.soc_start_kwh < 0 || *options.soc_start_kwh > options.battery_kwh))
     throw std::invalid_argument("--soc-start-kwh must lie between 0 and --battery-kwh");
-  if (options.wear_eur_per_mwh < 0) throw std::invalid_argument("--battery-wear-eur-per-mwh must not be negative");
+  if (options.wear_eur_per_mwh < 0)
+    throw std::invalid_argument("--battery-wear-eur-per-mwh must not be negative");
   if (options.pv_scale < 0) throw std::invalid_argument("--pv-scale must not be negative");
   return options;
 }
@@ -153,7 +181,8 @@ nlohmann::json run_backtest(const BacktestOptions& options) {
   const PriceSeries spot = read_price_csv_file(options.prices_file);
   HouseholdSeries household = read_household_csv_file(options.household_file);
   std::optional<PriceSeries> export_file;
-  if (options.export_mode == BacktestOptions::Export::file) export_file = read_price_csv_file(options.export_price_file);
+  if (options.export_mode == BacktestOptions::Export::file)
+    export_file = read_price_csv_file(options.export_price_file);
 
   // The window.
   int64_t start = 0;
@@ -162,7 +191,8 @@ nlohmann::json run_backtest(const BacktestOptions& options) {
   } else {
     const auto utc_midnight = parse_date_at_offset(options.from, 0);
     if (!utc_midnight)
-      throw std::invalid_argument("--from '" + options.from + "' is neither a date (YYYY-MM-DD) nor ISO 8601 with offset");
+      throw std::invalid_argument("--from '" + options.from +
+                                  "' is neither a date (YYYY-MM-DD) nor ISO 8601 with offset");
     const int offset = spot.offset_at(*utc_midnight + 12 * 3600);
     start = *parse_date_at_offset(options.from, offset);
   }
@@ -173,16 +203,17 @@ nlohmann::json run_backtest(const BacktestOptions& options) {
                       static_cast<int64_t>(spot.offset_at(end_guess - 1)) * 60;
   const int64_t step = std::min(spot.step_s(), household.step_s());
   if (spot.start_s() > start || spot.end_s() < end)
-    throw std::invalid_argument(fmt::format("{} covers {} to {}, not the whole window {} to {}", options.prices_file,
-                                            format_iso8601(spot.start_s(), spot.offset_at(spot.start_s())),
-                                            format_iso8601(spot.end_s(), spot.offset_at(spot.end_s())),
-                                            format_iso8601(start, start_offset), format_iso8601(end, start_offset)));
+    throw std::invalid_argument(
+        fmt::format("{} covers {} to {}, not the whole window {} to {}", options.prices_file,
+                    format_iso8601(spot.start_s(), spot.offset_at(spot.start_s())),
+                    format_iso8601(spot.end_s(), spot.offset_at(spot.end_s())),
+                    format_iso8601(start, start_offset), format_iso8601(end, start_offset)));
   if (export_file && (export_file->start_s() > start || export_file->end_s() < end))
     throw std::invalid_argument(fmt::format("{} does not cover the whole window", options.export_price_file));
   if (household.start_s() > start || household.end_s() < end)
-    throw std::invalid_argument(fmt::format("{} covers {} to {}, not the whole window", options.household_file,
-                                            format_iso8601(household.start_s(), start_offset),
-                                            format_iso8601(household.end_s(), start_offset)));
+    throw std::invalid_argument(fmt::format(
+        "{} covers {} to {}, not the whole window", options.household_file,
+        format_iso8601(household.start_s(), start_offset), format_iso8601(household.end_s(), start_offset)));
   if ((end - start) % step != 0) throw std::invalid_argument("the window is not a whole number of steps");
   const size_t steps = static_cast<size_t>((end - start) / step);
   const double hours = static_cast<double>(step) / 3600.0;
@@ -202,9 +233,12 @@ nlohmann::json run_backtest(const BacktestOptions& options) {
   auto import_price = [&](int64_t t) { return spot.eur_per_mwh_at(t) + options.import_fee_eur_per_mwh; };
   auto export_price = [&](int64_t t) {
     switch (options.export_mode) {
-      case BacktestOptions::Export::file: return export_file->eur_per_mwh_at(t);
-      case BacktestOptions::Export::fixed: return options.export_price_eur_per_mwh;
-      case BacktestOptions::Export::none: return 0.0;
+      case BacktestOptions::Export::file:
+        return export_file->eur_per_mwh_at(t);
+      case BacktestOptions::Export::fixed:
+        return options.export_price_eur_per_mwh;
+      case BacktestOptions::Export::none:
+        return 0.0;
     }
     return 0.0;
   };
@@ -235,9 +269,11 @@ nlohmann::json run_backtest(const BacktestOptions& options) {
     }
   };
 
-  const size_t horizon_steps = std::max<size_t>(1, static_cast<size_t>(std::llround(options.horizon_hours * 3600 / step)));
+  const size_t horizon_steps =
+      std::max<size_t>(1, static_cast<size_t>(std::llround(options.horizon_hours * 3600 / step)));
   const size_t mae_steps = std::min(horizon_steps, static_cast<size_t>(86400 / step));
-  double load_error = 0, load_error_day = 0, load_error_week = 0, pv_error = 0, pv_error_day = 0, pv_error_week = 0;
+  double load_error = 0, load_error_day = 0, load_error_week = 0, pv_error = 0, pv_error_day = 0,
+         pv_error_week = 0;
   int64_t error_count = 0;
 
   Ledger none_total, rule_total, planner_total, oracle_total;
@@ -298,7 +334,8 @@ nlohmann::json run_backtest(const BacktestOptions& options) {
                              battery.soc_max_wh);
     const double rule_w = self_consumption_power(battery, net, rule_soc, hours);
     const auto rule_outcome = step_outcome(actual, grid, battery, rule_w, hours);
-    rule_soc = std::clamp(rule_soc + battery.energy_change_wh(rule_w, hours), battery.soc_min_wh, battery.soc_max_wh);
+    rule_soc = std::clamp(rule_soc + battery.energy_change_wh(rule_w, hours), battery.soc_min_wh,
+                          battery.soc_max_wh);
     const auto none_outcome = step_outcome(actual, grid, battery, 0.0, hours);
 
     auto& month = months[month_of(now)];
@@ -320,8 +357,9 @@ nlohmann::json run_backtest(const BacktestOptions& options) {
   oracle_problem.battery = battery;
   oracle_problem.grid = grid;
   oracle_problem.soc_start_wh = soc_start;
-  // The same objective as every MPC solve, including the value of energy left at the end: an oracle that may empty
-  // the battery on the last evening would be scored on an artefact of the window's end, not on planning.
+  // The same objective as every MPC solve, including the value of energy left at the end: an oracle that may
+  // empty the battery on the last evening would be scored on an artefact of the window's end, not on
+  // planning.
   oracle_problem.terminal_value_eur_per_mwh = terminal_value_eur_per_mwh(oracle_problem);
   DpSettings oracle_settings;
   oracle_settings.soc_levels = options.soc_levels;
@@ -348,15 +386,18 @@ nlohmann::json run_backtest(const BacktestOptions& options) {
         {"load_mae_naive_w", std::round(std::min(load_error_day, load_error_week) / count)},
         {"pv_mae_w", std::round(pv_error / count)},
         {"pv_mae_naive_w", std::round(std::min(pv_error_day, pv_error_week) / count)}}},
-      {"solve_ms", {{"median", std::round(percentile(solve_ms, 0.5) * 1000) / 1000},
-                    {"p95", std::round(percentile(solve_ms, 0.95) * 1000) / 1000}}},
+      {"solve_ms",
+       {{"median", std::round(percentile(solve_ms, 0.5) * 1000) / 1000},
+        {"p95", std::round(percentile(solve_ms, 0.95) * 1000) / 1000}}},
   };
   if (options.monthly) {
-    // The strict lower bound: the same optimiser free to empty the battery at the very end (terminal value 0).
+    // The strict lower bound: the same optimiser free to empty the battery at the very end (terminal value
+    // 0).
     oracle_problem.terminal_value_eur_per_mwh = 0;
     const Plan strict = solve_dp(oracle_problem, oracle_settings);
     Ledger strict_total;
-    for (const auto& step : strict.steps) strict_total.add(step.outcome.energy_cost_eur + step.outcome.wear_eur);
+    for (const auto& step : strict.steps)
+      strict_total.add(step.outcome.energy_cost_eur + step.outcome.wear_eur);
     result["cost_oracle_strict_eur"] = round_cents(strict_total.eur());
     result["savings_captured_vs_strict_oracle"] = savings_captured(none_total, planner_total, strict_total);
     nlohmann::json rows = nlohmann::json::array();

@@ -1,13 +1,15 @@
 // `hepek backtest`: an honest replay of the planner over recorded prices and household data (issue 5).
 //
-// Contract: learns from household data before `from`, then steps through [from, from + days) at the finer of the two
-// resolutions. At each step it sees only the past household data and the prices published so far (day-ahead: at
-// 13:00 in the price file's UTC offset the whole next day, before that the rest of today), re-plans with the same
-// forecaster and optimiser as the live plugin, runs the first step against the real data, and learns online. It scores
-// no battery, the self-consumption rule, the planner and the oracle (the same optimiser, with the same valuation of
-// energy left at the end as every MPC solve, over the whole window with true data). With `monthly` it adds a per-month
-// table and the strict oracle (free to empty the battery at the very end) for transparency. Money is accumulated in integer micro-euros. Throws std::invalid_argument / CsvError with a clear message on
-// bad options or data that do not cover the window. Not thread-safe (one run at a time per object).
+// Contract: learns from household data before `from`, then steps through [from, from + days) at the finer of
+// the two resolutions. At each step it sees only the past household data and the prices published so far
+// (day-ahead: at 13:00 in the price file's UTC offset the whole next day, before that the rest of today),
+// re-plans with the same forecaster and optimiser as the live plugin, runs the first step against the real
+// data, and learns online. It scores no battery, the self-consumption rule, the planner and the oracle (the
+// same optimiser, with the same valuation of energy left at the end as every MPC solve, over the whole window
+// with true data). With `monthly` it adds a per-month table and the strict oracle (free to empty the battery
+// at the very end) for transparency. Money is accumulated in integer micro-euros. Throws
+// std::invalid_argument / CsvError with a clear message on bad options or data that do not cover the window.
+// Not thread-safe (one run at a time per object).
 #pragma once
 
 #include <optional>
@@ -47,7 +49,8 @@ struct BacktestOptions {
   bool monthly = false;
 };
 
-// Parses the command's arguments (without the command name). Throws std::invalid_argument naming the bad flag.
+// Parses the command's arguments (without the command name). Throws std::invalid_argument naming the bad
+// flag.
 BacktestOptions parse_backtest_arguments(const std::vector<std::string>& args, bool* json_output);
 
 nlohmann::json run_backtest(const BacktestOptions& options);

@@ -29,11 +29,13 @@ int backtest_command(const hepek::CommandContext& /*context*/, const std::vector
     return 0;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "hepek backtest: %s\n", error.what());
-    std::fprintf(stderr,
-                 "usage: hepek backtest --prices P.csv --household H.csv --battery-kwh X --battery-kw X "
-                 "[--battery-efficiency X] [--soc-start-kwh X] [--battery-wear-eur-per-mwh X] [--grid-import-max-kw X] "
-                 "[--import-fee EUR_PER_MWH] [--export-price EUR_PER_MWH | --export-price-file F.csv | --no-export] "
-                 "[--pv-scale X] --from ISO-8601 --days N --json [--monthly]\n");
+    std::fprintf(
+        stderr,
+        "usage: hepek backtest --prices P.csv --household H.csv --battery-kwh X --battery-kw X "
+        "[--battery-efficiency X] [--soc-start-kwh X] [--battery-wear-eur-per-mwh X] [--grid-import-max-kw "
+        "X] "
+        "[--import-fee EUR_PER_MWH] [--export-price EUR_PER_MWH | --export-price-file F.csv | --no-export] "
+        "[--pv-scale X] --from ISO-8601 --days N --json [--monthly]\n");
     return 2;
   }
 }

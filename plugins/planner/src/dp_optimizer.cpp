@@ -38,7 +38,8 @@ class DpSolver {
     const size_t states = static_cast<size_t>(levels_) + 1;
     value_.assign((horizon + 1) * states, 0.0);
     const double terminal_per_wh = problem_.terminal_value_eur_per_mwh / 1e6;
-    for (size_t i = 0; i < states; ++i) value_[horizon * states + i] = -terminal_per_wh * soc_of(static_cast<double>(i));
+    for (size_t i = 0; i < states; ++i)
+      value_[horizon * states + i] = -terminal_per_wh * soc_of(static_cast<double>(i));
 
     std::vector<StepTable> tables(horizon);
     for (size_t t = horizon; t-- > 0;) {
@@ -61,7 +62,8 @@ class DpSolver {
     for (const auto& scenario : problem_.scenarios[t]) {
       variant.load_w = scenario.load_w;
       variant.pv_w = scenario.pv_w;
-      expected += scenario.weight * step_outcome(variant, problem_.grid, problem_.battery, battery_w, hours_).total_eur();
+      expected += scenario.weight *
+                  step_outcome(variant, problem_.grid, problem_.battery, battery_w, hours_).total_eur();
     }
     return expected;
   }
@@ -76,9 +78,9 @@ class DpSolver {
     table.level_cost.resize(static_cast<size_t>(table.down_levels + table.up_levels + 1));
     for (int k = -table.down_levels; k <= table.up_levels; ++k)
       table.level_cost[static_cast<size_t>(k + table.down_levels)] = stage_cost(t, k * level_wh_);
-    // Kinks of the stage cost in battery power: the power limits, grid power exactly zero, the grid limits, and the
-    // edges of the curtailment range. Between kinks and grid points the objective is linear, so these candidates
-    // together with the grid points contain the optimum of the interpolated problem.
+    // Kinks of the stage cost in battery power: the power limits, grid power exactly zero, the grid limits,
+    // and the edges of the curtailment range. Between kinks and grid points the objective is linear, so these
+    // candidates together with the grid points contain the optimum of the interpolated problem.
     std::vector<double> powers = {-problem_.battery.charge_max_w, problem_.battery.discharge_max_w};
     auto add_kinks = [&](double load_w, double pv_w) {
       const auto& grid = problem_.grid;
@@ -96,7 +98,8 @@ class DpSolver {
     else
       add_kinks(inputs.load_w, inputs.pv_w);
     for (double power : powers) {
-      if (power < -problem_.battery.charge_max_w - 1e-9 || power > problem_.battery.discharge_max_w + 1e-9) continue;
+      if (power < -problem_.battery.charge_max_w - 1e-9 || power > problem_.battery.discharge_max_w + 1e-9)
+        continue;
       const double delta = problem_.battery.energy_change_wh(power, hours_);
       table.exact_delta_wh.push_back(delta);
       table.exact_cost.push_back(stage_cost(t, delta));
@@ -119,7 +122,8 @@ class DpSolver {
     for (int i = 0; i <= levels_; ++i) {
       const int low = std::max(0, i - table.down_levels);
       const int high = std::min(levels_, i + table.up_levels);
-      const double* costs = table.level_cost.data();  // costs[j - i + down_levels] = cost of moving from i to j
+      const double* costs =
+          table.level_cost.data();  // costs[j - i + down_levels] = cost of moving from i to j
       const int shift = table.down_levels - i;
       double best = kInfinity;
       for (int j = low; j <= high; ++j) best = std::min(best, costs[j + shift] + next[j]);
@@ -162,7 +166,8 @@ class DpSolver {
         }
       }
       const auto& table = tables[t];
-      for (size_t e = 0; e < table.exact_delta_wh.size(); ++e) consider(table.exact_delta_wh[e], table.exact_cost[e]);
+      for (size_t e = 0; e < table.exact_delta_wh.size(); ++e)
+        consider(table.exact_delta_wh[e], table.exact_cost[e]);
 
       PlannedStep step;
       step.battery_w = problem_.battery.power_for_energy_change(best_delta, hours_);
@@ -200,11 +205,13 @@ std::string describe_step(const StepInputs& in, const PlannedStep& step) {
     if (step.outcome.grid_w < -1)
       reason = fmt::format("discharge to export at {:.0f} EUR/MWh", in.export_eur_per_mwh);
     else
-      reason = fmt::format("discharge to cover load instead of importing at {:.0f} EUR/MWh", in.import_eur_per_mwh);
+      reason = fmt::format("discharge to cover load instead of importing at {:.0f} EUR/MWh",
+                           in.import_eur_per_mwh);
   } else {
     reason = surplus > 0 ? "hold: surplus exported" : "hold: energy kept for dearer hours";
   }
-  if (step.outcome.curtailed_w > 1) reason += fmt::format("; curtail {:.0f} W of PV", step.outcome.curtailed_w);
+  if (step.outcome.curtailed_w > 1)
+    reason += fmt::format("; curtail {:.0f} W of PV", step.outcome.curtailed_w);
   if (step.outcome.violation_eur > 0) reason += "; grid limit exceeded (unavoidable)";
   return reason;
 }

@@ -24,7 +24,8 @@ std::vector<double> quantile_multipliers(std::vector<double> values, size_t n, s
   std::vector<double> out;
   double sum = 0;
   for (size_t k = 0; k < n; ++k) {
-    const double position = (static_cast<double>(k) + 0.5) / static_cast<double>(n) * static_cast<double>(values.size() - 1);
+    const double position =
+        (static_cast<double>(k) + 0.5) / static_cast<double>(n) * static_cast<double>(values.size() - 1);
     const size_t below = static_cast<size_t>(position);
     const size_t above = std::min(values.size() - 1, below + 1);
     out.push_back(values[below] + (position - static_cast<double>(below)) * (values[above] - values[below]));
@@ -68,8 +69,8 @@ int Forecaster::day_type_of(int64_t t) const {
 }
 
 double Forecaster::load_profile(int64_t t) const {
-  // Blend of the profile of all days and that of the day type: weekends differ, but a Saturday profile learned from
-  // one sample a week alone is noisy.
+  // Blend of the profile of all days and that of the day type: weekends differ, but a Saturday profile
+  // learned from one sample a week alone is noisy.
   const size_t slot = slot_of(t);
   const int type = day_type_of(t);
   const double all = load_all_profile_[slot];
@@ -126,7 +127,8 @@ void Forecaster::observe(int64_t t, double load_w, double pv_w) {
   }
   if (last_t_ != INT64_MIN && expected_load > 0) {
     const double forecast = std::max(1.0, load_level_ * expected_load + load_deviation_ * lead_fade(t));
-    remember(recent_load_ratios_, std::clamp(load_w / forecast, 0.0, 5.0), kLoadRatioSlots * slots_per_day_ / 48);
+    remember(recent_load_ratios_, std::clamp(load_w / forecast, 0.0, 5.0),
+             kLoadRatioSlots * slots_per_day_ / 48);
   }
   load_deviation_ = load_w - load_level_ * expected_load;
 
@@ -140,8 +142,10 @@ void Forecaster::observe(int64_t t, double load_w, double pv_w) {
     learn(pv_profile_[slot], pv_seen_[slot], pv_w, settings_.profile_weight);
   } else {
     const double sky = clear_sky(t);
-    if (sky >= kMinClearSky) learn(pv_profile_[slot], pv_seen_[slot], pv_w / sky, settings_.profile_weight);
-    else if (!pv_seen_[slot]) learn(pv_profile_[slot], pv_seen_[slot], 0.0, settings_.profile_weight);
+    if (sky >= kMinClearSky)
+      learn(pv_profile_[slot], pv_seen_[slot], pv_w / sky, settings_.profile_weight);
+    else if (!pv_seen_[slot])
+      learn(pv_profile_[slot], pv_seen_[slot], 0.0, settings_.profile_weight);
   }
   last_t_ = t;
   ++observed_slots_;
@@ -163,7 +167,8 @@ std::vector<double> Forecaster::load_w(int64_t from, int64_t step_s, size_t step
 }
 
 std::vector<double> Forecaster::pv_w(int64_t from, int64_t step_s, size_t steps) const {
-  // Clouds persist within a day: once today's PV so far carries weight, it sets the level for the rest of today.
+  // Clouds persist within a day: once today's PV so far carries weight, it sets the level for the rest of
+  // today.
   double today_level = pv_level_;
   if (day_pv_expected_ > 0) {
     const double today_ratio = std::clamp(day_pv_actual_ / day_pv_expected_, 0.1, 2.0);

@@ -15,7 +15,9 @@ CsvSpec household_spec() {
     if (slot >= day) return values[slot - day];
     return values[slot - 1];
   };
-  spec.check_value = [](size_t, double value) -> const char* { return value < 0 ? "must not be negative" : nullptr; };
+  spec.check_value = [](size_t, double value) -> const char* {
+    return value < 0 ? "must not be negative" : nullptr;
+  };
   return spec;
 }
 
@@ -28,8 +30,12 @@ double value_at(const RegularSeries& series, size_t column, int64_t t) {
 
 }  // namespace
 
-double HouseholdSeries::load_w_at(int64_t t) const { return value_at(series, 0, t); }
-double HouseholdSeries::pv_w_at(int64_t t) const { return value_at(series, 1, t); }
+double HouseholdSeries::load_w_at(int64_t t) const {
+  return value_at(series, 0, t);
+}
+double HouseholdSeries::pv_w_at(int64_t t) const {
+  return value_at(series, 1, t);
+}
 
 HouseholdSeries read_household_csv(std::istream& input, const std::string& name) {
   return HouseholdSeries{read_time_series_csv(input, name, household_spec())};

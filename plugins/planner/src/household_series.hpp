@@ -1,8 +1,10 @@
-// Household data in the canonical CSV form `time,load_w,pv_w` (average power over the interval starting at `time`).
+// Household data in the canonical CSV form `time,load_w,pv_w` (average power over the interval starting at
+// `time`).
 //
-// Contract: any regular resolution. Gaps are flagged and filled from the same time a week earlier (a day earlier, or
-// the previous value, when the data does not reach back that far); RegularSeries::gaps_filled counts filled slots.
-// Duplicated instants keep the first row. Negative load or PV is a bad row. Bad rows throw CsvError naming file:line.
+// Contract: any regular resolution. Gaps are flagged and filled from the same time a week earlier (a day
+// earlier, or the previous value, when the data does not reach back that far); RegularSeries::gaps_filled
+// counts filled slots. Duplicated instants keep the first row. Negative load or PV is a bad row. Bad rows
+// throw CsvError naming file:line.
 #pragma once
 
 #include <istream>

@@ -65,7 +65,8 @@ std::optional<Instant> parse_iso8601(std::string_view text) {
     const int sign = text[pos] == '-' ? -1 : 1;
     ++pos;
     int oh, om;
-    if (!read_number(text, pos, 2, oh) || !expect(text, pos, ':') || !read_number(text, pos, 2, om)) return std::nullopt;
+    if (!read_number(text, pos, 2, oh) || !expect(text, pos, ':') || !read_number(text, pos, 2, om))
+      return std::nullopt;
     if (oh > 14 || om > 59) return std::nullopt;
     offset = sign * (oh * 60 + om);
   } else {
@@ -114,7 +115,8 @@ std::string format_iso8601(int64_t unix_s, int offset_minutes) {
   const int abs_offset = offset_minutes < 0 ? -offset_minutes : offset_minutes;
   return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}{}{:02d}:{:02d}", static_cast<int>(ymd.year()),
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), sod / 3600,
-                     (sod / 60) % 60, sod % 60, offset_minutes < 0 ? '-' : '+', abs_offset / 60, abs_offset % 60);
+                     (sod / 60) % 60, sod % 60, offset_minutes < 0 ? '-' : '+', abs_offset / 60,
+                     abs_offset % 60);
 }
 
 }  // namespace hepek::planner

@@ -1,7 +1,8 @@
 // ISO 8601 instants with a UTC offset, as used by the canonical CSV forms (shared/data/README.md).
 //
-// Contract: parse_iso8601 accepts "YYYY-MM-DDThh:mm[:ss[.fff]](Z|+hh:mm|-hh:mm)" (a space may replace the T) and
-// returns Unix seconds plus the written offset; anything else returns nullopt. Pure functions, thread-safe.
+// Contract: parse_iso8601 accepts "YYYY-MM-DDThh:mm[:ss[.fff]](Z|+hh:mm|-hh:mm)" (a space may replace the T)
+// and returns Unix seconds plus the written offset; anything else returns nullopt. Pure functions,
+// thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -21,7 +21,8 @@ int64_t parse_time(const nlohmann::json& value, const std::string& what) {
   if (value.is_number_integer()) return value.get<int64_t>() / 1000;  // Unix milliseconds
   if (!value.is_string()) throw std::invalid_argument(what + " is not an ISO 8601 string");
   const auto instant = parse_iso8601(value.get<std::string>());
-  if (!instant) throw std::invalid_argument(what + " '" + value.get<std::string>() + "' is not ISO 8601 with offset");
+  if (!instant)
+    throw std::invalid_argument(what + " '" + value.get<std::string>() + "' is not ISO 8601 with offset");
   return instant->unix_s;
 }
 
@@ -43,23 +44,30 @@ std::vector<PriceInterval> parse_price_message(const nlohmann::json& message, co
     const std::string where = fmt::format("prices[{}]", i);
     if (!item.is_object()) throw std::invalid_argument(where + " is not an object");
     PriceInterval interval;
-    interval.start_s = parse_time(item.contains("start") ? item.at("start") : item.value("time", nlohmann::json()),
-                                  where + ".start");
+    interval.start_s = parse_time(
+        item.contains("start") ? item.at("start") : item.value("time", nlohmann::json()), where + ".start");
     auto spot = number_field(item, "price_eur_per_mwh");
     if (!spot) spot = number_field(item, "eur_per_mwh");
     const auto import = number_field(item, "import_eur_per_mwh");
     const auto export_price = number_field(item, "export_eur_per_mwh");
-    if (!import && !spot) throw std::invalid_argument(where + " has neither import_eur_per_mwh nor price_eur_per_mwh");
+    if (!import && !spot)
+      throw std::invalid_argument(where + " has neither import_eur_per_mwh nor price_eur_per_mwh");
     interval.import_eur_per_mwh = import ? *import : *spot + surcharges.import_eur_per_mwh;
-    interval.export_eur_per_mwh = export_price ? *export_price : spot ? *spot + surcharges.export_eur_per_mwh : 0.0;
+    interval.export_eur_per_mwh = export_price ? *export_price
+                                  : spot       ? *spot + surcharges.export_eur_per_mwh
+                                               : 0.0;
     if (item.contains("end")) interval.end_s = parse_time(item.at("end"), where + ".end");
     out.push_back(interval);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.start_s < b.start_s; });
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i].end_s > out[i].start_s) continue;
-    if (i + 1 < out.size()) out[i].end_s = out[i + 1].start_s;
-    else out[i].end_s = out[i].start_s + (resolution > 0 ? resolution : i > 0 ? out[i].start_s - out[i - 1].start_s : 3600);
+    if (i + 1 < out.size())
+      out[i].end_s = out[i + 1].start_s;
+    else
+      out[i].end_s = out[i].start_s + (resolution > 0 ? resolution
+                                       : i > 0        ? out[i].start_s - out[i - 1].start_s
+                                                      : 3600);
   }
   return out;
 }
@@ -139,7 +147,8 @@ std::optional<std::string> LivePlanner::check_inputs(int64_t now_s) const {
   if (!load_w_.problem.empty()) return load_w_.problem;
   if (now_s - load_w_.at_s > stale) return fmt::format("load reading is {} s old", now_s - load_w_.at_s);
   if (pv_seen_ && !pv_w_.problem.empty()) return pv_w_.problem;
-  if (pv_seen_ && now_s - pv_w_.at_s > stale) return fmt::format("PV reading is {} s old", now_s - pv_w_.at_s);
+  if (pv_seen_ && now_s - pv_w_.at_s > stale)
+    return fmt::format("PV reading is {} s old", now_s - pv_w_.at_s);
   if (!forecaster_.trained()) return "learning: less than a day of household history";
   return std::nullopt;
 }
@@ -148,7 +157,8 @@ void LivePlanner::account_previous_step(int64_t now_s) {
   if (last_decision_s_ == INT64_MIN) return;
   const int64_t previous = last_decision_s_;
   const double hours = static_cast<double>(now_s - previous) / 3600.0;
-  if (hours <= 0 || hours > 2 * static_cast<double>(settings_.step_s) / 3600.0) return;  // a gap: do not guess
+  if (hours <= 0 || hours > 2 * static_cast<double>(settings_.step_s) / 3600.0)
+    return;  // a gap: do not guess
   const auto import = price_at(previous, true), export_price = price_at(previous, false);
   if (!import) return;
   const StepInputs step{last_load_w_, last_pv_w_, *import, export_price.value_or(0)};
@@ -156,7 +166,8 @@ void LivePlanner::account_previous_step(int64_t now_s) {
     const auto actual = step_outcome(step, settings_.grid, settings_.battery, battery_power_.value, hours);
     cost_micro_ += std::llround((actual.energy_cost_eur + actual.wear_eur) * 1e6);
   }
-  const double rule_w = self_consumption_power(settings_.battery, step.load_w - step.pv_w, rule_soc_wh_, hours);
+  const double rule_w =
+      self_consumption_power(settings_.battery, step.load_w - step.pv_w, rule_soc_wh_, hours);
   const auto rule = step_outcome(step, settings_.grid, settings_.battery, rule_w, hours);
   rule_cost_micro_ += std::llround((rule.energy_cost_eur + rule.wear_eur) * 1e6);
   rule_soc_wh_ = std::clamp(rule_soc_wh_ + settings_.battery.energy_change_wh(rule_w, hours),
@@ -165,8 +176,8 @@ void LivePlanner::account_previous_step(int64_t now_s) {
 
 Decision LivePlanner::decide(int64_t now_s) {
   const double hours = static_cast<double>(settings_.step_s) / 3600.0;
-  const bool load_ok = load_w_.at_s != INT64_MIN && load_w_.problem.empty() &&
-                       now_s - load_w_.at_s <= settings_.stale_after_s;
+  const bool load_ok =
+      load_w_.at_s != INT64_MIN && load_w_.problem.empty() && now_s - load_w_.at_s <= settings_.stale_after_s;
   const bool pv_ok = !pv_seen_ || (pv_w_.problem.empty() && now_s - pv_w_.at_s <= settings_.stale_after_s);
   const bool soc_ok = soc_pct_.at_s != INT64_MIN && soc_pct_.problem.empty();
   const double soc_wh = soc_pct_.value / 100.0 * settings_.capacity_wh;
@@ -189,8 +200,8 @@ Decision LivePlanner::decide(int64_t now_s) {
     if (load_ok && pv_ok && soc_ok) {
       decision.setpoint_w = self_consumption_power(settings_.battery, net, soc_wh, hours);
     } else {
-      // Without a trustworthy net load or SoC, no setpoint: the battery's own self-consumption takes over as the
-      // last one expires.
+      // Without a trustworthy net load or SoC, no setpoint: the battery's own self-consumption takes over as
+      // the last one expires.
       decision.send_setpoint = false;
     }
     steps.push_back({{"start", hepek::iso8601_utc(now_s * 1000)},
@@ -198,8 +209,9 @@ Decision LivePlanner::decide(int64_t now_s) {
                      {"reason", "fallback to self-consumption: " + *decision.fallback}});
   } else {
     ++replans_;
-    const size_t horizon = std::max<size_t>(
-        1, static_cast<size_t>(std::llround(settings_.horizon_hours * 3600 / static_cast<double>(settings_.step_s))));
+    const size_t horizon =
+        std::max<size_t>(1, static_cast<size_t>(std::llround(settings_.horizon_hours * 3600 /
+                                                             static_cast<double>(settings_.step_s))));
     MpcInputs mpc;
     mpc.now_s = now_s;
     mpc.step_s = settings_.step_s;
@@ -211,8 +223,12 @@ Decision LivePlanner::decide(int64_t now_s) {
     mpc.pv_forecast_w[0] = pv_seen_ ? pv_w_.value : 0.0;
     mpc.pv_multipliers = forecaster_.pv_multipliers(3);
     const int64_t known_until = prices_.empty() ? now_s : prices_.back().end_s;
-    mpc.import_price = [this](int64_t t) { return price_at(t, true).value_or(prices_.back().import_eur_per_mwh); };
-    mpc.export_price = [this](int64_t t) { return price_at(t, false).value_or(prices_.back().export_eur_per_mwh); };
+    mpc.import_price = [this](int64_t t) {
+      return price_at(t, true).value_or(prices_.back().import_eur_per_mwh);
+    };
+    mpc.export_price = [this](int64_t t) {
+      return price_at(t, false).value_or(prices_.back().export_eur_per_mwh);
+    };
     mpc.prices_known_until_s = known_until;
     mpc.battery = settings_.battery;
     mpc.grid = settings_.grid;

@@ -1,11 +1,13 @@
-// The live planner's logic, free of the bus: it is fed parsed messages and asked for a decision each step, so it can
-// be tested without a hub. The plugin (planner_plugin.cpp) only moves JSON between the bus and this class.
+// The live planner's logic, free of the bus: it is fed parsed messages and asked for a decision each step, so
+// it can be tested without a hub. The plugin (planner_plugin.cpp) only moves JSON between the bus and this
+// class.
 //
-// Contract: decide() never throws on bad inputs and always returns a command. When prices, the battery's state or the
-// household's readings are missing, stale (older than stale_after_s) or absurd, or the forecaster has seen less than
-// a day, it falls back to the self-consumption rule and says why in Decision::fallback. Otherwise it re-plans with the
-// same forecaster and optimiser as `hepek backtest` (mpc_policy.hpp). It keeps the running cost of what the battery did
-// and of a shadow self-consumption battery on the same household data. Not thread-safe (the hub's event thread).
+// Contract: decide() never throws on bad inputs and always returns a command. When prices, the battery's
+// state or the household's readings are missing, stale (older than stale_after_s) or absurd, or the
+// forecaster has seen less than a day, it falls back to the self-consumption rule and says why in
+// Decision::fallback. Otherwise it re-plans with the same forecaster and optimiser as `hepek backtest`
+// (mpc_policy.hpp). It keeps the running cost of what the battery did and of a shadow self-consumption
+// battery on the same household data. Not thread-safe (the hub's event thread).
 #pragma once
 
 #include <cstdint>
@@ -47,11 +49,12 @@ struct PriceInterval {
   double export_eur_per_mwh = 0;
 };
 
-// Parses hepek/tariff/prices (the shape sim-home's grid reads too): {"prices":[{"start"|"time": ISO 8601 or Unix ms,
-// "end"?, all-in "import_eur_per_mwh"/"export_eur_per_mwh" and/or spot "price_eur_per_mwh" (or "eur_per_mwh")},...],
-// "resolution_s"?}. All-in prices win; otherwise spot + surcharge (export: spot + surcharge when spot is given, else 0).
-// Throws std::invalid_argument naming the bad element.
-std::vector<PriceInterval> parse_price_message(const nlohmann::json& message, const Surcharges& surcharges = {});
+// Parses hepek/tariff/prices (the shape sim-home's grid reads too): {"prices":[{"start"|"time": ISO 8601 or
+// Unix ms, "end"?, all-in "import_eur_per_mwh"/"export_eur_per_mwh" and/or spot "price_eur_per_mwh" (or
+// "eur_per_mwh")},...], "resolution_s"?}. All-in prices win; otherwise spot + surcharge (export: spot +
+// surcharge when spot is given, else 0). Throws std::invalid_argument naming the bad element.
+std::vector<PriceInterval> parse_price_message(const nlohmann::json& message,
+                                               const Surcharges& surcharges = {});
 
 struct Decision {
   double setpoint_w = 0;  // + discharge

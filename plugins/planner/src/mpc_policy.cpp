@@ -34,10 +34,11 @@ MpcDecision decide_mpc(const MpcInputs& in) {
   if (in.load_multipliers.size() * in.pv_multipliers.size() > 1) {
     const double weight = 1.0 / static_cast<double>(in.load_multipliers.size() * in.pv_multipliers.size());
     problem.scenarios.resize(in.horizon_steps);
-    // Near steps are certain enough: their error is absorbed by following the measured net load and today's PV
-    // level. Later ones carry the spread that matters for decisions taken now (charge from the grid tonight or keep
-    // room for tomorrow's sun?).
-    for (size_t k = static_cast<size_t>(std::max<int64_t>(0, in.uncertain_after_s) / in.step_s); k < in.horizon_steps; ++k)
+    // Near steps are certain enough: their error is absorbed by following the measured net load and today's
+    // PV level. Later ones carry the spread that matters for decisions taken now (charge from the grid
+    // tonight or keep room for tomorrow's sun?).
+    for (size_t k = static_cast<size_t>(std::max<int64_t>(0, in.uncertain_after_s) / in.step_s);
+         k < in.horizon_steps; ++k)
       for (double load_factor : in.load_multipliers)
         for (double pv_factor : in.pv_multipliers)
           problem.scenarios[k].push_back(
@@ -54,11 +55,14 @@ MpcDecision decide_mpc(const MpcInputs& in) {
     decision.battery_w = first.battery_w;
     decision.first_grid_w = first.outcome.grid_w;
     const double net = problem.steps.front().load_w - problem.steps.front().pv_w;
-    // A step planned to serve mostly the home itself (cover at least half the net load, or store at least half the
-    // surplus) is run as self-consumption: the inverter follows the real net load, which the forecast only guessed.
+    // A step planned to serve mostly the home itself (cover at least half the net load, or store at least
+    // half the surplus) is run as self-consumption: the inverter follows the real net load, which the
+    // forecast only guessed.
     constexpr double share = 0.5;
-    const bool covers = net > 1.0 && first.battery_w > 0 && first.battery_w >= share * net - 1.0 && first.battery_w <= net + 1.0;
-    const bool stores = net < -1.0 && first.battery_w < 0 && -first.battery_w >= -share * net - 1.0 && first.battery_w >= net - 1.0;
+    const bool covers = net > 1.0 && first.battery_w > 0 && first.battery_w >= share * net - 1.0 &&
+                        first.battery_w <= net + 1.0;
+    const bool stores = net < -1.0 && first.battery_w < 0 && -first.battery_w >= -share * net - 1.0 &&
+                        first.battery_w >= net - 1.0;
     const bool zero_grid = covers || stores;
     decision.intent = zero_grid ? StepIntent::track_zero_grid : StepIntent::fixed_power;
   }
@@ -66,17 +70,19 @@ MpcDecision decide_mpc(const MpcInputs& in) {
 }
 
 double terminal_value_eur_per_mwh(const PlanningProblem& problem) {
-  // What a stored MWh will likely displace later: an import at the final day's mean price, after discharge losses.
+  // What a stored MWh will likely displace later: an import at the final day's mean price, after discharge
+  // losses.
   const size_t horizon = problem.steps.size();
-  const size_t last_day = std::min(horizon, static_cast<size_t>(86400 / std::max<int64_t>(1, problem.step_s)));
+  const size_t last_day =
+      std::min(horizon, static_cast<size_t>(86400 / std::max<int64_t>(1, problem.step_s)));
   if (last_day == 0) return 0;
   double sum = 0;
   for (size_t k = horizon - last_day; k < horizon; ++k) sum += problem.steps[k].import_eur_per_mwh;
   return std::max(0.0, sum / static_cast<double>(last_day)) * problem.battery.discharge_efficiency;
 }
 
-double execute_step(const MpcDecision& decision, const BatteryModel& battery, double actual_net_load_w, double soc_wh,
-                    double hours) {
+double execute_step(const MpcDecision& decision, const BatteryModel& battery, double actual_net_load_w,
+                    double soc_wh, double hours) {
   double power = decision.battery_w;
   if (decision.intent == StepIntent::track_zero_grid) {
     // Follow the real net load, in the planned direction only (never turn a planned charge into a discharge).
@@ -90,7 +96,8 @@ double execute_step(const MpcDecision& decision, const BatteryModel& battery, do
   }
   power = std::clamp(power, -battery.charge_max_w, battery.discharge_max_w);
   // Respect the SoC limits with the real state of charge.
-  const double available_w = std::max(0.0, soc_wh - battery.soc_min_wh) * battery.discharge_efficiency / hours;
+  const double available_w =
+      std::max(0.0, soc_wh - battery.soc_min_wh) * battery.discharge_efficiency / hours;
   const double room_w = std::max(0.0, battery.soc_max_wh - soc_wh) / (battery.charge_efficiency * hours);
   return std::clamp(power, -room_w, available_w);
 }

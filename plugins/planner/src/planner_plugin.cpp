@@ -1,8 +1,8 @@
-// org.hepek.planner: the live battery planner. Subscribes to the tariff's prices and the battery, load and PV states
-// (device ids from config), re-plans every step (simulation: in the decide phase; live: on a timer), sends the battery
-// a setpoint with an expiry on hepek/<battery>/set and publishes hepek/plan (retained) with a reason per step. When its
-// inputs cannot be trusted it falls back to the self-consumption rule, says so in hepek/plan ("fallback") and warns.
-// Also provides `hepek backtest`.
+// org.hepek.planner: the live battery planner. Subscribes to the tariff's prices and the battery, load and PV
+// states (device ids from config), re-plans every step (simulation: in the decide phase; live: on a timer),
+// sends the battery a setpoint with an expiry on hepek/<battery>/set and publishes hepek/plan (retained) with
+// a reason per step. When its inputs cannot be trusted it falls back to the self-consumption rule, says so in
+// hepek/plan ("fallback") and warns. Also provides `hepek backtest`.
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -46,7 +46,8 @@ class PlannerPlugin : public hepek::Plugin {
         {"export_surcharge_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false,
          "added to a spot-only tariff price for export"},
         {"prices_csv", HEPEK_CONFIG_STRING, "\"\"", false,
-         "stand-in for a tariff plugin: read spot prices from this CSV (time,price_eur_per_mwh), published day-ahead "
+         "stand-in for a tariff plugin: read spot prices from this CSV (time,price_eur_per_mwh), published "
+         "day-ahead "
          "at 13:00; the surcharges above apply"},
         {"step_s", HEPEK_CONFIG_INTEGER, "900", false, "planning step; in simulation equal to [hub] step_s"},
         {"horizon_h", HEPEK_CONFIG_FLOAT, "48.0", false, "planning horizon in hours"},
@@ -58,7 +59,8 @@ class PlannerPlugin : public hepek::Plugin {
   }
 
   static std::vector<hepek::CliCommand> cli_commands() {
-    return {HEPEK_CLI("backtest", "Replay the planner over recorded prices and household data; print its scorecard",
+    return {HEPEK_CLI("backtest",
+                      "Replay the planner over recorded prices and household data; print its scorecard",
                       backtest_command)};
   }
 
@@ -78,25 +80,25 @@ class PlannerPlugin : public hepek::Plugin {
         pv_(config.at("pv").get<std::string>()),
         planner_(settings(config)),
         step_s_(config.at("step_s").get<int64_t>()) {
-    if (const auto path = config.at("prices_csv").get<std::string>(); !path.empty()) price_csv_ = read_price_csv_file(path);
-    if (battery_.empty() || load_.empty()) throw std::invalid_argument("planner: battery and load device ids are required");
+    if (const auto path = config.at("prices_csv").get<std::string>(); !path.empty())
+      price_csv_ = read_price_csv_file(path);
+    if (battery_.empty() || load_.empty())
+      throw std::invalid_argument("planner: battery and load device ids are required");
   }
 
   void start() override {
-    host().subscribe(hepek::topics::kTariffPrices, [this](const hepek::Message& m) {
-      planner_.on_prices(parse(m.payload), now_s());
-    });
+    host().subscribe(hepek::topics::kTariffPrices,
+                     [this](const hepek::Message& m) { planner_.on_prices(parse(m.payload), now_s()); });
     host().subscribe(hepek::topics::state(battery_), [this](const hepek::Message& m) {
       planner_.on_battery_state(parse(m.payload), now_s());
     });
-    host().subscribe(hepek::topics::state(load_), [this](const hepek::Message& m) {
-      planner_.on_load_state(parse(m.payload), now_s());
-    });
+    host().subscribe(hepek::topics::state(load_),
+                     [this](const hepek::Message& m) { planner_.on_load_state(parse(m.payload), now_s()); });
     if (!pv_.empty())
-      host().subscribe(hepek::topics::state(pv_), [this](const hepek::Message& m) {
-        planner_.on_pv_state(parse(m.payload), now_s());
-      });
-    if (!host().is_simulation()) host().every(static_cast<uint64_t>(step_s_) * 1000, [this] { replan(now_s()); });
+      host().subscribe(hepek::topics::state(pv_),
+                       [this](const hepek::Message& m) { planner_.on_pv_state(parse(m.payload), now_s()); });
+    if (!host().is_simulation())
+      host().every(static_cast<uint64_t>(step_s_) * 1000, [this] { replan(now_s()); });
   }
 
   void step(hepek::Phase phase, int64_t now_ms) override {
@@ -119,7 +121,8 @@ class PlannerPlugin : public hepek::Plugin {
     if (s.capacity_wh <= 0) throw std::invalid_argument("planner: capacity_wh must be positive");
     s.battery.soc_min_wh = s.capacity_wh * c.at("soc_min_pct").get<double>() / 100;
     s.battery.soc_max_wh = s.capacity_wh * c.at("soc_max_pct").get<double>() / 100;
-    if (!(s.battery.soc_min_wh >= 0 && s.battery.soc_min_wh < s.battery.soc_max_wh && s.battery.soc_max_wh <= s.capacity_wh))
+    if (!(s.battery.soc_min_wh >= 0 && s.battery.soc_min_wh < s.battery.soc_max_wh &&
+          s.battery.soc_max_wh <= s.capacity_wh))
       throw std::invalid_argument("planner: need 0 <= soc_min_pct < soc_max_pct <= 100");
     s.battery.charge_max_w = c.at("max_charge_w").get<double>();
     s.battery.discharge_max_w = c.at("max_discharge_w").get<double>();
@@ -132,14 +135,16 @@ class PlannerPlugin : public hepek::Plugin {
     if (import_max > 0) s.grid.import_max_w = import_max;
     const double fuse = c.at("main_fuse_a").get<double>();
     if (fuse > 0)
-      s.grid.import_max_w = std::min(s.grid.import_max_w, GridLimits::fuse_limit_w(fuse, c.at("phases").get<int>()));
+      s.grid.import_max_w =
+          std::min(s.grid.import_max_w, GridLimits::fuse_limit_w(fuse, c.at("phases").get<int>()));
     const double export_max = c.at("grid_export_max_w").get<double>();
     if (export_max >= 0) s.grid.export_max_w = export_max;
     s.grid.allow_curtailment = c.at("allow_curtailment").get<bool>();
     s.surcharges.import_eur_per_mwh = c.at("import_surcharge_eur_per_mwh").get<double>();
     s.surcharges.export_eur_per_mwh = c.at("export_surcharge_eur_per_mwh").get<double>();
     s.step_s = c.at("step_s").get<int64_t>();
-    if (s.step_s < 60 || 86400 % s.step_s != 0) throw std::invalid_argument("planner: step_s must divide a day, >= 60");
+    if (s.step_s < 60 || 86400 % s.step_s != 0)
+      throw std::invalid_argument("planner: step_s must divide a day, >= 60");
     s.horizon_hours = c.at("horizon_h").get<double>();
     s.stale_after_s = c.at("stale_after_s").get<int64_t>();
     const std::string model = c.at("pv_model").get<std::string>();
@@ -152,7 +157,8 @@ class PlannerPlugin : public hepek::Plugin {
   }
 
   static nlohmann::json parse(std::string_view payload) {
-    return nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);  // discarded → treated as absurd
+    return nlohmann::json::parse(payload, nullptr,
+                                 /*allow_exceptions=*/false);  // discarded → treated as absurd
   }
 
   int64_t now_s() const { return host().now_ms() / 1000; }
@@ -161,9 +167,10 @@ class PlannerPlugin : public hepek::Plugin {
   void feed_csv_prices(int64_t now) {
     const int64_t until = day_ahead_published_until(*price_csv_, now);
     nlohmann::json list = nlohmann::json::array();
-    for (int64_t t = std::max(price_csv_->start_s(), now - now % price_csv_->step_s()); t < until && t < price_csv_->end_s();
-         t += price_csv_->step_s())
-      list.push_back({{"start", static_cast<int64_t>(t) * 1000}, {"price_eur_per_mwh", price_csv_->eur_per_mwh_at(t)}});
+    for (int64_t t = std::max(price_csv_->start_s(), now - now % price_csv_->step_s());
+         t < until && t < price_csv_->end_s(); t += price_csv_->step_s())
+      list.push_back(
+          {{"start", static_cast<int64_t>(t) * 1000}, {"price_eur_per_mwh", price_csv_->eur_per_mwh_at(t)}});
     planner_.on_prices({{"prices", list}, {"resolution_s", price_csv_->step_s()}}, now);
   }
 
@@ -171,8 +178,8 @@ class PlannerPlugin : public hepek::Plugin {
     if (price_csv_) feed_csv_prices(now);
     const Decision decision = planner_.decide(now);
     if (decision.send_setpoint)
-      host().publish_json(hepek::topics::set(battery_),
-                          {{"setpoint_w", std::round(decision.setpoint_w)}, {"expires_s", decision.expires_s}});
+      host().publish_json(hepek::topics::set(battery_), {{"setpoint_w", std::round(decision.setpoint_w)},
+                                                         {"expires_s", decision.expires_s}});
     host().publish_json(hepek::topics::kPlan, decision.plan, 1, /*retain=*/true);
     if (decision.fallback && *decision.fallback != last_fallback_)
       host().warn("planner falls back to self-consumption: " + *decision.fallback);

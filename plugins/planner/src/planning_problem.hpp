@@ -1,7 +1,8 @@
-// The battery planning problem shared by the DP optimiser, the exact LP, the rule-based strategy and the backtest.
+// The battery planning problem shared by the DP optimiser, the exact LP, the rule-based strategy and the
+// backtest.
 //
-// Conventions (DESIGN.md): battery power + = discharge, grid power + = import, powers in W, energy in Wh, prices in
-// EUR/MWh. Each step lasts step_s; inputs hold constant within a step. Plain data, no behaviour.
+// Conventions (DESIGN.md): battery power + = discharge, grid power + = import, powers in W, energy in Wh,
+// prices in EUR/MWh. Each step lasts step_s; inputs hold constant within a step. Plain data, no behaviour.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +25,8 @@ struct BatteryModel {
 
   // Stored-energy change for an AC battery power over `hours` (discharge positive power lowers the SoC).
   double energy_change_wh(double battery_w, double hours) const {
-    return battery_w >= 0 ? -battery_w * hours / discharge_efficiency : -battery_w * hours * charge_efficiency;
+    return battery_w >= 0 ? -battery_w * hours / discharge_efficiency
+                          : -battery_w * hours * charge_efficiency;
   }
   // The AC battery power that changes stored energy by `delta_wh` over `hours`.
   double power_for_energy_change(double delta_wh, double hours) const {
@@ -37,7 +39,9 @@ struct GridLimits {
   double export_max_w = kUnlimited;  // 0 = export not allowed
   bool allow_curtailment = true;     // PV may be curtailed (negative prices, export limits)
 
-  static double fuse_limit_w(double amps_per_phase, int phases) { return amps_per_phase * phases * kVoltsPerPhase; }
+  static double fuse_limit_w(double amps_per_phase, int phases) {
+    return amps_per_phase * phases * kVoltsPerPhase;
+  }
 };
 
 struct StepInputs {
@@ -60,12 +64,13 @@ struct PlanningProblem {
   BatteryModel battery;
   GridLimits grid;
   double soc_start_wh = 5'000;
-  // Value of energy left in the battery at the horizon's end (EUR per MWh stored): without it an MPC horizon would
-  // empty the battery just before its end, as if the world stopped there.
+  // Value of energy left in the battery at the horizon's end (EUR per MWh stored): without it an MPC horizon
+  // would empty the battery just before its end, as if the world stopped there.
   double terminal_value_eur_per_mwh = 0;
-  // Optional uncertainty: when scenarios[t] is not empty, step t costs the expectation over its scenarios (weights
-  // summing to 1) instead of the cost at steps[t]'s load and PV. The plan stays one battery schedule for all of them,
-  // so it hedges where the cost is lopsided (e.g. grid-charging before a sunny day wastes PV that is then exported).
+  // Optional uncertainty: when scenarios[t] is not empty, step t costs the expectation over its scenarios
+  // (weights summing to 1) instead of the cost at steps[t]'s load and PV. The plan stays one battery schedule
+  // for all of them, so it hedges where the cost is lopsided (e.g. grid-charging before a sunny day wastes PV
+  // that is then exported).
   std::vector<std::vector<StepScenario>> scenarios;
 
   double step_hours() const { return static_cast<double>(step_s) / 3600.0; }

@@ -12,10 +12,11 @@ constexpr double kDeg = kPi / 180.0;
 double solar_elevation_deg(int64_t unix_s, double latitude_deg, double longitude_deg) {
   const double days = static_cast<double>(unix_s) / 86400.0;  // since 1970-01-01
   const double day_of_year = std::fmod(days, 365.2422);
-  const double gamma = 2 * kPi / 365.2422 * day_of_year;  // fractional year (radians), good enough for elevation
+  const double gamma =
+      2 * kPi / 365.2422 * day_of_year;  // fractional year (radians), good enough for elevation
   const double equation_of_time_min =
-      229.18 * (0.000075 + 0.001868 * std::cos(gamma) - 0.032077 * std::sin(gamma) - 0.014615 * std::cos(2 * gamma) -
-                0.040849 * std::sin(2 * gamma));
+      229.18 * (0.000075 + 0.001868 * std::cos(gamma) - 0.032077 * std::sin(gamma) -
+                0.014615 * std::cos(2 * gamma) - 0.040849 * std::sin(2 * gamma));
   const double declination = 0.006918 - 0.399912 * std::cos(gamma) + 0.070257 * std::sin(gamma) -
                              0.006758 * std::cos(2 * gamma) + 0.000907 * std::sin(2 * gamma) -
                              0.002697 * std::cos(3 * gamma) + 0.00148 * std::sin(3 * gamma);
@@ -39,7 +40,8 @@ double mean_clear_sky_ghi(int64_t start_s, int64_t duration_s, double latitude_d
   const int64_t sample = 300;
   const int64_t samples = std::max<int64_t>(1, duration_s / sample);
   double sum = 0;
-  for (int64_t i = 0; i < samples; ++i) sum += clear_sky_ghi(start_s + i * sample + sample / 2, latitude_deg, longitude_deg);
+  for (int64_t i = 0; i < samples; ++i)
+    sum += clear_sky_ghi(start_s + i * sample + sample / 2, latitude_deg, longitude_deg);
   return sum / static_cast<double>(samples);
 }
 

@@ -98,8 +98,9 @@ RegularSeries read_time_series_csv(std::istream& input, const std::string& name,
       throw CsvError(fmt::format("{}: expected {} fields, found {}", where, expected.size(), fields.size()));
     const auto time = parse_iso8601(fields[0]);
     if (!time)
-      throw CsvError(fmt::format("{}: time '{}' is not ISO 8601 with a UTC offset (e.g. 2023-01-01T00:00:00+01:00)",
-                                 where, fields[0]));
+      throw CsvError(
+          fmt::format("{}: time '{}' is not ISO 8601 with a UTC offset (e.g. 2023-01-01T00:00:00+01:00)",
+                      where, fields[0]));
     Row row{*time, {}, line_number};
     for (size_t c = 0; c < spec.value_columns.size(); ++c) {
       row.values.push_back(parse_value(fields[c + 1], where, spec.value_columns[c]));
@@ -111,7 +112,8 @@ RegularSeries read_time_series_csv(std::istream& input, const std::string& name,
   }
   if (rows.empty()) throw CsvError(fmt::format("{}: no data rows", name));
 
-  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.time.unix_s < b.time.unix_s; });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const Row& a, const Row& b) { return a.time.unix_s < b.time.unix_s; });
 
   RegularSeries series;
   // Resolve duplicates.
@@ -135,13 +137,15 @@ RegularSeries read_time_series_csv(std::istream& input, const std::string& name,
   }
   if (unique.size() == 1) step = 3600;  // a single row: assume hourly, nothing to contradict it
   if (step < 60)
-    throw CsvError(fmt::format("{}: rows {} apart (less than a minute) near line {}", name, step, unique[1].line));
+    throw CsvError(
+        fmt::format("{}: rows {} apart (less than a minute) near line {}", name, step, unique[1].line));
   series.start_s = unique.front().time.unix_s;
   series.step_s = step;
   for (const auto& row : unique)
     if ((row.time.unix_s - series.start_s) % step != 0)
-      throw CsvError(fmt::format("{}:{}: time {} is off the {}-second grid started at line {}", name, row.line,
-                                 format_iso8601(row.time.unix_s, row.time.offset_minutes), step, unique.front().line));
+      throw CsvError(fmt::format("{}:{}: time {} is off the {}-second grid started at line {}", name,
+                                 row.line, format_iso8601(row.time.unix_s, row.time.offset_minutes), step,
+                                 unique.front().line));
   const size_t slots = static_cast<size_t>((unique.back().time.unix_s - series.start_s) / step) + 1;
   if (slots > 50'000'000) throw CsvError(fmt::format("{}: time span too long for its resolution", name));
   series.columns.assign(spec.value_columns.size(), std::vector<double>(slots, 0.0));

@@ -1,11 +1,11 @@
-// Reading a "time,<value columns...>" CSV into a regular time series (the shared reader behind the price and household
-// forms of shared/data/README.md).
+// Reading a "time,<value columns...>" CSV into a regular time series (the shared reader behind the price and
+// household forms of shared/data/README.md).
 //
-// Contract: the header must name exactly the expected columns. Every data row needs an ISO 8601 time with a UTC offset
-// and finite numbers; otherwise a CsvError is thrown whose message names file:line and what is wrong. Rows may come in
-// any order. The resolution is the smallest spacing between distinct times; every time must sit on that grid.
-// Rows with the same instant are duplicates: counted and resolved by the caller's policy. Missing slots are gaps:
-// counted, flagged and filled by the caller's policy. Pure, thread-safe.
+// Contract: the header must name exactly the expected columns. Every data row needs an ISO 8601 time with a
+// UTC offset and finite numbers; otherwise a CsvError is thrown whose message names file:line and what is
+// wrong. Rows may come in any order. The resolution is the smallest spacing between distinct times; every
+// time must sit on that grid. Rows with the same instant are duplicates: counted and resolved by the caller's
+// policy. Missing slots are gaps: counted, flagged and filled by the caller's policy. Pure, thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
-// Issue 5 acceptance: the planner captures at least 90 % of the oracle's savings on the shared data and its load
-// forecast beats naive persistence. Slow (a full 118-day MPC replay).
+// Issue 5 acceptance: the planner captures at least 90 % of the oracle's savings on the shared data and its
+// load forecast beats naive persistence. Slow (a full 118-day MPC replay).
 #include <cstdlib>
 
 #include <gtest/gtest.h>
@@ -11,12 +11,25 @@ using namespace hepek::planner;
 TEST(BacktestAcceptance, NlPricesAusgridHome118Days) {
   const char* dir = std::getenv("HEPEK_SHARED_DIR");
   const std::string data = std::string(dir ? dir : "../shared") + "/data/";
-  const std::vector<std::string> args = {
-      "--prices", data + "prices/nl_day_ahead_2023_hourly.csv",
-      "--household", data + "household/ausgrid_home12_retimed_2023_jul_nov_30min.csv",
-      "--battery-kwh", "10", "--battery-kw", "5", "--battery-efficiency", "0.9", "--import-fee", "100",
-      "--export-price-file", data + "prices/nl_day_ahead_2023_hourly.csv",
-      "--from", "2023-08-01", "--days", "118", "--json"};
+  const std::vector<std::string> args = {"--prices",
+                                         data + "prices/nl_day_ahead_2023_hourly.csv",
+                                         "--household",
+                                         data + "household/ausgrid_home12_retimed_2023_jul_nov_30min.csv",
+                                         "--battery-kwh",
+                                         "10",
+                                         "--battery-kw",
+                                         "5",
+                                         "--battery-efficiency",
+                                         "0.9",
+                                         "--import-fee",
+                                         "100",
+                                         "--export-price-file",
+                                         data + "prices/nl_day_ahead_2023_hourly.csv",
+                                         "--from",
+                                         "2023-08-01",
+                                         "--days",
+                                         "118",
+                                         "--json"};
   const auto result = run_backtest(parse_backtest_arguments(args, nullptr));
   std::cout << result.dump() << "\n";
   EXPECT_GE(result.at("savings_captured").get<double>(), 0.90);

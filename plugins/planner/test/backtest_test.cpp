@@ -15,9 +15,18 @@ std::string shared(const std::string& path) {
   return std::string(dir ? dir : "../shared") + "/data/" + path;
 }
 std::vector<std::string> base_args() {
-  return {"--prices", shared("prices/nl_day_ahead_2023_hourly.csv"), "--household",
-          shared("household/ausgrid_home12_retimed_2023_jul_nov_30min.csv"), "--battery-kwh", "10", "--battery-kw",
-          "5", "--import-fee", "100", "--export-price-file", shared("prices/nl_day_ahead_2023_hourly.csv")};
+  return {"--prices",
+          shared("prices/nl_day_ahead_2023_hourly.csv"),
+          "--household",
+          shared("household/ausgrid_home12_retimed_2023_jul_nov_30min.csv"),
+          "--battery-kwh",
+          "10",
+          "--battery-kw",
+          "5",
+          "--import-fee",
+          "100",
+          "--export-price-file",
+          shared("prices/nl_day_ahead_2023_hourly.csv")};
 }
 }  // namespace
 

@@ -39,8 +39,8 @@ TEST(PriceCsv, SpringForwardDayHas23Hours) {
   std::string text = "time,price_eur_per_mwh\n";
   for (int h = 0; h < 24; ++h) {
     if (h == 2) continue;  // 02:00 does not exist on 2023-03-26 in Amsterdam
-    text += "2023-03-26T" + std::string(h < 10 ? "0" : "") + std::to_string(h) + ":00:00" + (h < 2 ? "+01:00" : "+02:00") +
-            ",10\n";
+    text += "2023-03-26T" + std::string(h < 10 ? "0" : "") + std::to_string(h) + ":00:00" +
+            (h < 2 ? "+01:00" : "+02:00") + ",10\n";
   }
   const auto series = prices(text);
   EXPECT_EQ(series.step_s(), 3600);
@@ -52,15 +52,15 @@ TEST(PriceCsv, FallBackDayHas25HoursAndNegativePrices) {
   std::string text = "time,price_eur_per_mwh\n";
   for (int h = 0; h < 24; ++h) {
     const std::string hh = (h < 10 ? "0" : "") + std::to_string(h);
-    text += "2023-10-29T" + hh + ":00:00" + (h <= 2 ? "+02:00" : "+01:00") + "," + std::to_string(-h) + ".5\n";
+    text +=
+        "2023-10-29T" + hh + ":00:00" + (h <= 2 ? "+02:00" : "+01:00") + "," + std::to_string(-h) + ".5\n";
     if (h == 2) text += "2023-10-29T02:00:00+01:00,-99.5\n";
   }
   const auto series = prices(text);
   EXPECT_EQ(series.series.size(), 25u);
   EXPECT_EQ(series.series.gaps_filled, 0);
   EXPECT_EQ(series.series.duplicates, 0);
-  EXPECT_DOUBLE_EQ(series.eur_per_mwh_at(parse_iso8601("2023-10-29T02:30:00+01:00")->unix_s),
-                   -99.5);
+  EXPECT_DOUBLE_EQ(series.eur_per_mwh_at(parse_iso8601("2023-10-29T02:30:00+01:00")->unix_s), -99.5);
   EXPECT_DOUBLE_EQ(series.eur_per_mwh_at(parse_iso8601("2023-10-29T23:00:00+01:00")->unix_s), -23.5);
 }
 
@@ -98,9 +98,11 @@ TEST(PriceCsv, BadRowsNameFileAndLine) {
   EXPECT_NE(error_of("time,price_eur_per_mwh\n2023-01-01T00:00:00+01:00,1\n2023-01-01T01:00:00,2\n")
                 .find("prices.csv:3: time"),
             std::string::npos);
-  EXPECT_NE(error_of("time,price_eur_per_mwh\n2023-01-01T00:00:00+01:00,1,2\n").find("prices.csv:2: expected 2"),
+  EXPECT_NE(
+      error_of("time,price_eur_per_mwh\n2023-01-01T00:00:00+01:00,1,2\n").find("prices.csv:2: expected 2"),
+      std::string::npos);
+  EXPECT_NE(error_of("time,price\n2023-01-01T00:00:00+01:00,1\n").find("prices.csv:1: header"),
             std::string::npos);
-  EXPECT_NE(error_of("time,price\n2023-01-01T00:00:00+01:00,1\n").find("prices.csv:1: header"), std::string::npos);
   EXPECT_NE(error_of("time,price_eur_per_mwh\n2023-01-01T00:00:00+01:00,nan\n").find("not finite"),
             std::string::npos);
   EXPECT_NE(error_of("").find("empty file"), std::string::npos);
@@ -115,7 +117,8 @@ TEST(HouseholdCsv, GapsFilledFromAWeekEarlier) {
   const int64_t start = parse_iso8601("2023-07-01T00:00:00+02:00")->unix_s;
   for (int k = 0; k < 8 * 48; ++k) {
     if (k == 7 * 48 + 5) continue;  // one missing half hour on day 8
-    text += format_iso8601(start + k * 1800, 120) + "," + std::to_string(100 + k) + "," + std::to_string(k % 48) + "\n";
+    text += format_iso8601(start + k * 1800, 120) + "," + std::to_string(100 + k) + "," +
+            std::to_string(k % 48) + "\n";
   }
   std::istringstream in(text);
   const auto household = read_household_csv(in, "home.csv");
@@ -126,12 +129,14 @@ TEST(HouseholdCsv, GapsFilledFromAWeekEarlier) {
 }
 
 TEST(HouseholdCsv, NegativePowerIsABadRow) {
-  std::istringstream in("time,load_w,pv_w\n2023-07-01T00:00:00+02:00,100,0\n2023-07-01T00:30:00+02:00,-3,0\n");
+  std::istringstream in(
+      "time,load_w,pv_w\n2023-07-01T00:00:00+02:00,100,0\n2023-07-01T00:30:00+02:00,-3,0\n");
   try {
     read_household_csv(in, "home.csv");
     FAIL() << "accepted a negative load";
   } catch (const CsvError& e) {
-    EXPECT_NE(std::string(e.what()).find("home.csv:3: load_w -3 must not be negative"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("home.csv:3: load_w -3 must not be negative"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -141,7 +146,8 @@ TEST(SharedData, RealFilesLoad) {
   const auto nl = read_price_csv_file(dir + "/data/prices/nl_day_ahead_2023_hourly.csv");
   EXPECT_EQ(nl.series.size(), 8760u);
   EXPECT_EQ(nl.series.gaps_filled, 0);
-  const auto home = read_household_csv_file(dir + "/data/household/ausgrid_home12_retimed_2023_jul_nov_30min.csv");
+  const auto home =
+      read_household_csv_file(dir + "/data/household/ausgrid_home12_retimed_2023_jul_nov_30min.csv");
   EXPECT_EQ(home.step_s(), 1800);
   EXPECT_EQ(home.series.gaps_filled, 2);  // the autumn 02:00 hour that occurs once
 }
@@ -156,8 +162,11 @@ TEST(DayAhead, PublishedAtThirteenInTheFilesOffset) {
   }
   const auto series = prices(text);
   const auto at = [](const char* iso) { return parse_iso8601(iso)->unix_s; };
-  EXPECT_EQ(day_ahead_published_until(series, at("2023-10-27T12:59:00+02:00")), at("2023-10-28T00:00:00+02:00"));
-  EXPECT_EQ(day_ahead_published_until(series, at("2023-10-27T13:00:00+02:00")), at("2023-10-29T00:00:00+02:00"));
+  EXPECT_EQ(day_ahead_published_until(series, at("2023-10-27T12:59:00+02:00")),
+            at("2023-10-28T00:00:00+02:00"));
+  EXPECT_EQ(day_ahead_published_until(series, at("2023-10-27T13:00:00+02:00")),
+            at("2023-10-29T00:00:00+02:00"));
   // On the 25-hour day, tomorrow ends at midnight in winter time.
-  EXPECT_EQ(day_ahead_published_until(series, at("2023-10-28T14:00:00+02:00")), at("2023-10-30T00:00:00+01:00"));
+  EXPECT_EQ(day_ahead_published_until(series, at("2023-10-28T14:00:00+02:00")),
+            at("2023-10-30T00:00:00+01:00"));
 }

@@ -20,7 +20,9 @@ json prices_from(int64_t start, int hours, double base = 100) {
   return {{"prices", list}, {"resolution_s", 3600}};
 }
 
-double load_at(int64_t t) { return (local_second_of_day(t, 60) / 3600 >= 17) ? 1500 : 400; }
+double load_at(int64_t t) {
+  return (local_second_of_day(t, 60) / 3600 >= 17) ? 1500 : 400;
+}
 
 LivePlanner trained_planner(int64_t* now) {
   LivePlannerSettings settings;
@@ -74,7 +76,8 @@ TEST(LivePlanner, PlansOnceTrainedWithGoodInputs) {
   EXPECT_GE(decision.setpoint_w, -5000);
   EXPECT_LE(decision.setpoint_w, 5000);
   ASSERT_GT(decision.plan.at("steps").size(), 10u);
-  for (const auto& step : decision.plan.at("steps")) EXPECT_FALSE(step.at("reason").get<std::string>().empty());
+  for (const auto& step : decision.plan.at("steps"))
+    EXPECT_FALSE(step.at("reason").get<std::string>().empty());
   EXPECT_GT(planner.replans(), 0);
 }
 
@@ -117,7 +120,7 @@ TEST(LivePlanner, AbsurdInputsFallBack) {
   {
     LivePlanner planner = trained_planner(&now);
     planner.on_prices(json::parse("[1,2,3]"), now);  // not the expected shape
-    planner.on_prices(json(nullptr), now);          // a payload that failed to parse
+    planner.on_prices(json(nullptr), now);           // a payload that failed to parse
     planner.on_battery_state({{"soc", 50.0}}, now);
     planner.on_load_state({{"power", 500.0}}, now);
     const Decision d = planner.decide(now);

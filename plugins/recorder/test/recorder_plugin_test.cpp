@@ -110,7 +110,9 @@ struct StandInHub {
     api.hub_settings_json = [](hepek_host*) {
       return R"({"name":"test","timezone":"Europe/Amsterdam","latitude":52.37,"longitude":4.9,"step_s":900})";
     };
-    api.fail = [](hepek_host* host, const char* reason) { of(host).log.push_back(std::string("W ") + reason); };
+    api.fail = [](hepek_host* host, const char* reason) {
+      of(host).log.push_back(std::string("W ") + reason);
+    };
     api.key_address = [](hepek_host*, char*, size_t) -> int32_t { return HEPEK_UNAVAILABLE; };
     api.sign_digest = [](hepek_host*, const char*, const uint8_t*, uint8_t*) -> int32_t {
       return HEPEK_UNAVAILABLE;

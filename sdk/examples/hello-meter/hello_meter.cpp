@@ -1,6 +1,7 @@
 // hello-meter: the smallest useful HEPEK plugin, built out of tree against the installed SDK.
 // It announces a meter device with one power sensor, one energy counter and one writable field, publishes a
-// reading on a timer, and accepts {"interval_s": N} commands (validated by the hub against the declared schema).
+// reading on a timer, and accepts {"interval_s": N} commands (validated by the hub against the declared
+// schema).
 #include <hepek/plugin.hpp>
 
 class HelloMeter : public hepek::Plugin {
@@ -19,16 +20,17 @@ class HelloMeter : public hepek::Plugin {
   }
 
   void start() override {
-    host().announce({host().id(),
-                     "Hello meter",
-                     {hepek::sensor("power", "W", "power", "measurement"), hepek::energy_counter("energy_import"),
-                      hepek::integer_command("interval_ms", 10, 3'600'000, "ms")},
-                     "hello-meter"},
-                    [this](const nlohmann::json& command) -> hepek::CommandResult {
-                      interval_ms_ = command.at("interval_ms").get<int64_t>();
-                      restart_timer();
-                      return {};
-                    });
+    host().announce(
+        {host().id(),
+         "Hello meter",
+         {hepek::sensor("power", "W", "power", "measurement"), hepek::energy_counter("energy_import"),
+          hepek::integer_command("interval_ms", 10, 3'600'000, "ms")},
+         "hello-meter"},
+        [this](const nlohmann::json& command) -> hepek::CommandResult {
+          interval_ms_ = command.at("interval_ms").get<int64_t>();
+          restart_timer();
+          return {};
+        });
     restart_timer();
   }
 

@@ -1,8 +1,8 @@
 // Validates a /set command against a device's announced entity metadata.
 //
-// Contract: validate_command(metadata, payload) returns an empty string when `payload` is a JSON object whose every
-// key is a writable field of the device and whose every value fits that field's command schema; otherwise a message
-// naming the first offending key and what was expected. Pure function, header-only.
+// Contract: validate_command(metadata, payload) returns an empty string when `payload` is a JSON object whose
+// every key is a writable field of the device and whose every value fits that field's command schema;
+// otherwise a message naming the first offending key and what was expected. Pure function, header-only.
 #pragma once
 
 #include <string>
@@ -22,7 +22,8 @@ inline std::string join_keys(const nlohmann::json& writable) {
   return out.empty() ? "(none)" : out;
 }
 
-inline std::string check_value(const std::string& key, const nlohmann::json& schema, const nlohmann::json& value) {
+inline std::string check_value(const std::string& key, const nlohmann::json& schema,
+                               const nlohmann::json& value) {
   const std::string type = schema.value("type", "");
   auto range_error = [&](double number) -> std::string {
     if (schema.contains("min") && number < schema["min"].get<double>())
@@ -53,7 +54,8 @@ inline std::string check_value(const std::string& key, const nlohmann::json& sch
   }
   if (type == "string") {
     if (!value.is_string()) return "\"" + key + "\" must be a string, got " + value.dump();
-    if (schema.contains("max_length") && value.get<std::string>().size() > schema["max_length"].get<std::size_t>())
+    if (schema.contains("max_length") &&
+        value.get<std::string>().size() > schema["max_length"].get<std::size_t>())
       return "\"" + key + "\" is longer than " + schema["max_length"].dump() + " characters";
     return {};
   }
@@ -66,8 +68,8 @@ inline nlohmann::json writable_fields(const nlohmann::json& metadata) {
   nlohmann::json writable = nlohmann::json::object();
   if (!metadata.contains("entities") || !metadata["entities"].is_array()) return writable;
   for (const auto& entity : metadata["entities"])
-    if (entity.contains("command") && entity.contains("field")) writable[entity["field"].get<std::string>()] =
-        entity["command"];
+    if (entity.contains("command") && entity.contains("field"))
+      writable[entity["field"].get<std::string>()] = entity["command"];
   return writable;
 }
 
@@ -79,8 +81,8 @@ inline std::string validate_command(const nlohmann::json& metadata, std::string_
   if (command.empty()) return "empty command; writable fields: " + detail::join_keys(writable);
   for (const auto& [key, value] : command.items()) {
     if (!writable.contains(key))
-      return "\"" + key + "\" is not a writable field of this device; writable fields: " +
-             detail::join_keys(writable);
+      return "\"" + key +
+             "\" is not a writable field of this device; writable fields: " + detail::join_keys(writable);
     if (std::string error = detail::check_value(key, writable[key], value); !error.empty()) return error;
   }
   return {};

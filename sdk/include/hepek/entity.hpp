@@ -19,7 +19,7 @@ struct CommandSchema {
   std::string type;  // "number", "integer", "boolean", "enum", "string"
   std::optional<double> min;
   std::optional<double> max;
-  std::vector<std::string> values;  // for "enum"
+  std::vector<std::string> values;        // for "enum"
   std::optional<std::size_t> max_length;  // for "string"
 
   nlohmann::json to_json() const {
@@ -33,9 +33,9 @@ struct CommandSchema {
 };
 
 struct Entity {
-  std::string field;  // key in the state JSON and, when writable, in /set commands
-  std::string name;   // human name; defaults to the field
-  std::string unit;   // "W", "Wh", "%", "°C", "V", "A", "m³", "EUR/MWh", "" for none
+  std::string field;         // key in the state JSON and, when writable, in /set commands
+  std::string name;          // human name; defaults to the field
+  std::string unit;          // "W", "Wh", "%", "°C", "V", "A", "m³", "EUR/MWh", "" for none
   std::string device_class;  // HA: power, energy, battery, voltage, current, temperature, gas, monetary, ...
   std::string state_class;   // HA: measurement, total, total_increasing, or "" for none
   std::optional<CommandSchema> command;  // present: the field is writable
@@ -70,16 +70,20 @@ struct Device {
   nlohmann::json to_json() const {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& entity : entities) list.push_back(entity.to_json());
-    return {{"schema", 1},     {"device", name},         {"name", title.empty() ? name : title},
-            {"model", model},  {"manufacturer", manufacturer}, {"entities", std::move(list)}};
+    return {{"schema", 1},
+            {"device", name},
+            {"name", title.empty() ? name : title},
+            {"model", model},
+            {"manufacturer", manufacturer},
+            {"entities", std::move(list)}};
   }
 };
 
 // Read-only measurement, e.g. sensor("power", "W", "power", "measurement").
 inline Entity sensor(std::string field, std::string unit, std::string device_class, std::string state_class,
                      std::string name = {}) {
-  return Entity{std::move(field), std::move(name), std::move(unit), std::move(device_class), std::move(state_class),
-                std::nullopt};
+  return Entity{std::move(field),        std::move(name),        std::move(unit),
+                std::move(device_class), std::move(state_class), std::nullopt};
 }
 
 // Cumulative energy counter in Wh (state_class total_increasing).
@@ -96,26 +100,36 @@ inline Entity text_sensor(std::string field, std::string name = {}) {
 
 inline Entity number_command(std::string field, double min, double max, std::string unit = {},
                              std::string device_class = {}, std::string name = {}) {
-  Entity entity{std::move(field), std::move(name), std::move(unit), std::move(device_class), "measurement",
-                CommandSchema{"number", min, max, {}, std::nullopt}};
+  Entity entity{std::move(field), std::move(name),
+                std::move(unit),  std::move(device_class),
+                "measurement",    CommandSchema{"number", min, max, {}, std::nullopt}};
   return entity;
 }
 
 inline Entity integer_command(std::string field, double min, double max, std::string unit = {},
                               std::string name = {}) {
-  return Entity{std::move(field), std::move(name), std::move(unit), "", "",
+  return Entity{std::move(field),
+                std::move(name),
+                std::move(unit),
+                "",
+                "",
                 CommandSchema{"integer", min, max, {}, std::nullopt}};
 }
 
 inline Entity enum_command(std::string field, std::vector<std::string> values, std::string name = {}) {
-  Entity entity{std::move(field), std::move(name), "", "", "",
+  Entity entity{std::move(field),
+                std::move(name),
+                "",
+                "",
+                "",
                 CommandSchema{"enum", std::nullopt, std::nullopt, std::move(values), std::nullopt}};
   entity.recorded = false;
   return entity;
 }
 
 inline Entity boolean_command(std::string field, std::string name = {}) {
-  Entity entity{std::move(field), std::move(name), "", "", "", CommandSchema{"boolean", {}, {}, {}, std::nullopt}};
+  Entity entity{
+      std::move(field), std::move(name), "", "", "", CommandSchema{"boolean", {}, {}, {}, std::nullopt}};
   entity.recorded = false;
   return entity;
 }

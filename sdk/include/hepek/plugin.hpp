@@ -4,19 +4,18 @@
 //    public:
 //     MyMeter(hepek::Host& host, const nlohmann::json& config);   // config is validated, defaults filled in
 //     static std::vector<hepek::ConfigRow> config_schema();       // optional
-//     static std::vector<hepek::CliCommand> cli_commands();       // optional: HEPEK_CLI("x y", "help", function)
-//     static std::vector<hepek::TopicGrant> topics();             // optional: shared topics beyond hepek/<id>/...
-//     static constexpr const char* category = "meter";            // optional
-//     static constexpr const char* description = "...";           // optional
-//     void start() override; void stop() override;                 // optional
-//     void step(hepek::Phase phase, std::int64_t now_ms) override; // optional: lock-step simulation
+//     static std::vector<hepek::CliCommand> cli_commands();       // optional: HEPEK_CLI("x y", "help",
+//     function) static std::vector<hepek::TopicGrant> topics();             // optional: shared topics beyond
+//     hepek/<id>/... static constexpr const char* category = "meter";            // optional static constexpr
+//     const char* description = "...";           // optional void start() override; void stop() override; //
+//     optional void step(hepek::Phase phase, std::int64_t now_ms) override; // optional: lock-step simulation
 //     nlohmann::json summary() override;                           // optional: simulation summary section
 //   };
 //   HEPEK_PLUGIN(MyMeter, "org.example.meter", "1.0.0")
 //
-// Contract: exceptions thrown by the class never cross the C boundary — in the constructor or start() they refuse
-// the instance with the exception's message; in callbacks they are logged and the callback is dropped for that call.
-// Callbacks run on the hub's event thread; Host methods are thread-safe.
+// Contract: exceptions thrown by the class never cross the C boundary — in the constructor or start() they
+// refuse the instance with the exception's message; in callbacks they are logged and the callback is dropped
+// for that call. Callbacks run on the hub's event thread; Host methods are thread-safe.
 #pragma once
 
 #include <algorithm>
@@ -114,8 +113,10 @@ inline void copy_error(const std::string& message, char* error, size_t capacity)
 
 // HEPEK_CLI("dsmr parse", "Parse P1 telegram files and print JSON", parse_command)
 // where `int parse_command(const hepek::CommandContext&, const std::vector<std::string>& args)`.
-#define HEPEK_CLI(name, help, function) \
-  ::hepek::CliCommand { name, help, &::hepek::detail::cli_trampoline<function> }
+#define HEPEK_CLI(name, help, function)                    \
+  ::hepek::CliCommand {                                    \
+    name, help, &::hepek::detail::cli_trampoline<function> \
+  }
 
 // The instance's view of the hub. Owned by the plugin wrapper; outlives the plugin object.
 class Host {
@@ -137,7 +138,8 @@ class Host {
     const std::string t(topic);
     return api_->publish(host_, t.c_str(), payload.data(), payload.size(), qos, retain ? 1 : 0);
   }
-  int publish_json(std::string_view topic, const nlohmann::json& payload, int qos = 1, bool retain = false) const {
+  int publish_json(std::string_view topic, const nlohmann::json& payload, int qos = 1,
+                   bool retain = false) const {
     return publish(topic, payload.dump(), qos, retain);
   }
   // Publish a device state (retained) with "ts" added when missing.
@@ -155,8 +157,8 @@ class Host {
   void unsubscribe(uint64_t subscription) { api_->unsubscribe(host_, subscription); }
 
   using CommandHandler = std::function<CommandResult(const nlohmann::json& command)>;
-  // Announce a device's entity metadata (retained hepek/<device>/config); `handler` receives only commands that
-  // fit the declared command schemas.
+  // Announce a device's entity metadata (retained hepek/<device>/config); `handler` receives only commands
+  // that fit the declared command schemas.
   void announce(const Device& device, CommandHandler handler = {}) {
     hepek_device_command_fn callback = nullptr;
     void* user = nullptr;
@@ -198,7 +200,8 @@ class Host {
   // 65-byte recoverable signature, or nullopt when not granted / unavailable.
   std::optional<std::array<uint8_t, 65>> sign(const std::string& purpose, const uint8_t* digest32) const {
     std::array<uint8_t, 65> signature{};
-    if (api_->sign_digest(host_, purpose.c_str(), digest32, signature.data()) != HEPEK_OK) return std::nullopt;
+    if (api_->sign_digest(host_, purpose.c_str(), digest32, signature.data()) != HEPEK_OK)
+      return std::nullopt;
     return signature;
   }
 
@@ -207,10 +210,12 @@ class Host {
 
  private:
   // C callbacks: exceptions stop here, logged through the host.
-  static void on_message(void* user, const char* topic, const void* payload, size_t length, int32_t retained) {
+  static void on_message(void* user, const char* topic, const void* payload, size_t length,
+                         int32_t retained) {
     auto& slot = *static_cast<Slot<MessageHandler>*>(user);
     try {
-      slot.function(Message{topic, std::string_view(static_cast<const char*>(payload), length), retained != 0});
+      slot.function(
+          Message{topic, std::string_view(static_cast<const char*>(payload), length), retained != 0});
     } catch (const std::exception& e) {
       slot.owner->error(std::string("message handler for ") + topic + " threw: " + e.what());
     } catch (...) {
@@ -227,7 +232,8 @@ class Host {
       slot.owner->error("timer threw");
     }
   }
-  static int32_t on_command(void* user, const char* device, const char* command_json, char* error, size_t capacity) {
+  static int32_t on_command(void* user, const char* device, const char* command_json, char* error,
+                            size_t capacity) {
     auto& slot = *static_cast<Slot<CommandHandler>*>(user);
     CommandResult result;
     try {
@@ -295,15 +301,25 @@ struct InstanceBox {
 };
 
 template <typename T>
-concept HasConfigSchema = requires { T::config_schema(); };
+concept HasConfigSchema = requires {
+  T::config_schema();
+};
 template <typename T>
-concept HasCliCommands = requires { T::cli_commands(); };
+concept HasCliCommands = requires {
+  T::cli_commands();
+};
 template <typename T>
-concept HasTopics = requires { T::topics(); };
+concept HasTopics = requires {
+  T::topics();
+};
 template <typename T>
-concept HasCategory = requires { T::category; };
+concept HasCategory = requires {
+  T::category;
+};
 template <typename T>
-concept HasDescription = requires { T::description; };
+concept HasDescription = requires {
+  T::description;
+};
 
 // Static descriptor storage for plugin class T; built once, lives as long as the library.
 template <typename T>
@@ -325,15 +341,22 @@ struct DescriptorStorage {
                         row.default_value.empty() ? nullptr : row.default_value.c_str(), row.required ? 1 : 0,
                         row.description.c_str()});
     for (const auto& command : commands) c_commands.push_back({command.name, command.help, command.run});
-    for (const auto& topic : topics) c_topics.push_back({topic.filter.c_str(), static_cast<uint32_t>(topic.access)});
+    for (const auto& topic : topics)
+      c_topics.push_back({topic.filter.c_str(), static_cast<uint32_t>(topic.access)});
 
     descriptor.struct_size = sizeof(hepek_plugin);
     descriptor.abi_major = HEPEK_ABI_MAJOR;
     descriptor.abi_minor = HEPEK_ABI_MINOR;
     descriptor.id = id;
     descriptor.version = version;
-    if constexpr (HasCategory<T>) descriptor.category = T::category; else descriptor.category = "other";
-    if constexpr (HasDescription<T>) descriptor.description = T::description; else descriptor.description = "";
+    if constexpr (HasCategory<T>)
+      descriptor.category = T::category;
+    else
+      descriptor.category = "other";
+    if constexpr (HasDescription<T>)
+      descriptor.description = T::description;
+    else
+      descriptor.description = "";
     descriptor.config_rows = c_rows.data();
     descriptor.config_row_count = static_cast<uint32_t>(c_rows.size());
     descriptor.commands = c_commands.data();
@@ -414,15 +437,15 @@ struct DescriptorStorage {
 }  // namespace detail
 }  // namespace hepek
 
-#define HEPEK_PLUGIN(Class, id, version)                                                          \
-  extern "C" __attribute__((visibility("default"))) const hepek_plugin* hepek_plugin_entry(       \
-      uint32_t abi_major, uint32_t abi_minor) {                                                   \
-    if (abi_major != HEPEK_ABI_MAJOR) return nullptr;                                             \
-    (void)abi_minor;                                                                              \
-    try {                                                                                         \
-      static ::hepek::detail::DescriptorStorage<Class> storage(id, version);                      \
-      return &storage.descriptor;                                                                 \
-    } catch (...) {                                                                               \
-      return nullptr;                                                                             \
-    }                                                                                             \
+#define HEPEK_PLUGIN(Class, id, version)                                                    \
+  extern "C" __attribute__((visibility("default"))) const hepek_plugin* hepek_plugin_entry( \
+      uint32_t abi_major, uint32_t abi_minor) {                                             \
+    if (abi_major != HEPEK_ABI_MAJOR) return nullptr;                                       \
+    (void)abi_minor;                                                                        \
+    try {                                                                                   \
+      static ::hepek::detail::DescriptorStorage<Class> storage(id, version);                \
+      return &storage.descriptor;                                                           \
+    } catch (...) {                                                                         \
+      return nullptr;                                                                       \
+    }                                                                                       \
   }

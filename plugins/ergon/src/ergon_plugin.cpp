@@ -1,0 +1,112 @@
+// The ergon plugin (org.hepek.ergon): role = "member" (the HEPEK's prepaid wallet) or "operator" (Serenity),
+// plus the `hepek eth ...`, `hepek wallet ...` and `hepek operator ...` commands.
+#include <memory>
+
+#include <hepek/plugin.hpp>
+
+#include "bus_commands.hpp"
+#include "hepek/eth/cli.hpp"
+#include "member_role.hpp"
+#include "operator_role.hpp"
+
+namespace hepek::ergon {
+
+class ErgonPlugin : public Plugin {
+ public:
+  static constexpr const char* category = "wallet";
+  static constexpr const char* description =
+      "Prepaid energy with ERGON tokens: member wallet or operator (Serenity)";
+
+  static std::vector<ConfigRow> config_schema() {
+    return {
+        {"role", HEPEK_CONFIG_STRING, "", true, "\"member\" (the HEPEK) or \"operator\" (Serenity)"},
+        {"cycle_s", HEPEK_CONFIG_INTEGER, "900", false, "member: billing cycle in seconds"},
+        {"device_id", HEPEK_CONFIG_STRING, "\"\"", false, "member: the device id the operator manufactured"},
+        {"meter", HEPEK_CONFIG_STRING, "\"grid\"", false,
+         "member: grid meter device (state import_wh, cumulative)"},
+        {"relay", HEPEK_CONFIG_STRING, "\"relay\"", false, "member: supply relay device; empty = none"},
+        {"low_threshold", HEPEK_CONFIG_STRING, "\"1\"", false,
+         "member: ERGON left below which the member is warned"},
+        {"emergency_allowance", HEPEK_CONFIG_STRING, "\"0\"", false,
+         "member: ERGON of energy allowed on credit at zero balance (repaid from the next top-up)"},
+        {"protected_hours", HEPEK_CONFIG_STRING, "\"\"", false,
+         "member: never cut inside, e.g. \"22:00-07:00\" (home time)"},
+        {"deposit", HEPEK_CONFIG_STRING, "\"0\"", false,
+         "member: ERGON locked when opening a channel; 0 = all"},
+        {"auto_buy", HEPEK_CONFIG_STRING, "\"0\"", false,
+         "member: ERGON bought once at start (sandbox/simulation)"},
+        {"auto_buy_card", HEPEK_CONFIG_STRING, "\"4242424242424242\"", false,
+         "member: test card for auto_buy"},
+        {"close_at", HEPEK_CONFIG_STRING, "\"\"", false, "member: close the channel at this ISO 8601 time"},
+        {"key_file", HEPEK_CONFIG_STRING, "\"\"", false,
+         "operator: key file; empty = <data dir>/operator.key"},
+        {"tariff_per_kwh", HEPEK_CONFIG_STRING, "\"0.25\"", false,
+         "operator: ERGON per kWh it signs and publishes"},
+        {"challenge_period_s", HEPEK_CONFIG_INTEGER, "3600", false,
+         "operator: challenge window of device closes"},
+        {"registry", HEPEK_CONFIG_STRING, "\"\"", false, "operator: Registry address on an external chain"},
+        {"token", HEPEK_CONFIG_STRING, "\"\"", false, "operator: ErgonToken address on an external chain"},
+        {"channel", HEPEK_CONFIG_STRING, "\"\"", false,
+         "operator: PaymentChannel address on an external chain"},
+        {"test_chain", HEPEK_CONFIG_BOOLEAN, "true", false,
+         "operator: anvil: fund accounts with anvil_setBalance"},
+        {"auto_manufacture", HEPEK_CONFIG_BOOLEAN, "false", false,
+         "operator: register devices that say hello (sandbox/simulation only)"},
+        {"contracts_dir", HEPEK_CONFIG_STRING, "\"\"", false,
+         "operator: compiled contract artifacts (*.json); empty = the build's contracts directory"},
+        {"watch_s", HEPEK_CONFIG_INTEGER, "60", false,
+         "operator: how often to look for device-initiated closes"},
+    };
+  }
+
+  static std::vector<TopicGrant> topics() {
+    return {{"serenity/#", HEPEK_ACCESS_BOTH},
+            {"hepek/wallet", HEPEK_ACCESS_PUBLISH},
+            {"hepek/wallet/#", HEPEK_ACCESS_BOTH},
+            {"hepek/{relay}/set", HEPEK_ACCESS_PUBLISH}};
+  }
+
+  static std::vector<CliCommand> cli_commands() {
+    return {
+        HEPEK_CLI("eth keccak", eth::kEthKeccakHelp, eth::eth_keccak_command),
+        HEPEK_CLI("eth address", eth::kEthAddressHelp, eth::eth_address_command),
+        HEPEK_CLI("eth sign-tx", eth::kEthSignTxHelp, eth::eth_sign_tx_command),
+        HEPEK_CLI("wallet buy", "buy ERGON: AMOUNT [--card NUMBER | --iban IBAN] (asks the operator)",
+                  wallet_buy_command),
+        HEPEK_CLI("wallet close", "close the prepaid channel cooperatively", wallet_close_command),
+        HEPEK_CLI("operator manufacture", "register a device: --device-id ID --address ADDR [--owner ADDR]",
+                  operator_manufacture_command)};
+  }
+
+  ErgonPlugin(Host& host, const nlohmann::json& config) : Plugin(host) {
+    const std::string role = config.at("role").get<std::string>();
+    if (role == "member") {
+      member_ = std::make_unique<MemberRole>(host, config);
+    } else if (role == "operator") {
+      operator_ = std::make_unique<OperatorRole>(host, config);
+    } else {
+      throw std::invalid_argument("role \"" + role + "\": expected \"member\" or \"operator\"");
+    }
+  }
+
+  void start() override {
+    if (member_) member_->start();
+    if (operator_) operator_->start();
+  }
+
+  void step(Phase phase, int64_t now_ms) override {
+    if (phase != Phase::sense) return;
+    if (member_) member_->step(now_ms);
+    if (operator_) operator_->step(now_ms);
+  }
+
+  nlohmann::json summary() override { return member_ ? member_->summary() : operator_->summary(); }
+
+ private:
+  std::unique_ptr<MemberRole> member_;
+  std::unique_ptr<OperatorRole> operator_;
+};
+
+}  // namespace hepek::ergon
+
+HEPEK_PLUGIN(hepek::ergon::ErgonPlugin, "org.hepek.ergon", "0.1.0")

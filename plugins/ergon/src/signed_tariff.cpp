@@ -1,0 +1,79 @@
+#include "signed_tariff.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "hepek/eth/keccak.hpp"
+
+namespace hepek::ergon {
+
+eth::Bytes32 personal_message_digest(const std::string& text) {
+  const std::string prefixed = fmt::format(
+      "\x19"
+      "Ethereum Signed Message:\n{}{}",
+      text.size(), text);
+  return eth::keccak256(eth::as_bytes(prefixed));
+}
+
+std::string SignedTariff::message_text() const {
+  return fmt::format(
+      "ERGON tariff v1\nchain: {}\nchannel: {}\ndevice: {}\nbase_units_per_kwh: {}\nvalid_from_ms: {}",
+      chain_id, channel.checksummed(), device, eth::to_decimal(base_units_per_kwh), valid_from_ms);
+}
+
+eth::Bytes32 SignedTariff::digest() const {
+  return personal_message_digest(message_text());
+}
+
+void SignedTariff::sign(const eth::PrivateKey& operator_key) {
+  operator_address = operator_key.address();
+  const auto bytes = operator_key.sign(digest()).to_bytes_v27();
+  signature.assign(bytes.begin(), bytes.end());
+}
+
+std::string SignedTariff::verify(const eth::Address& expected_operator) const {
+  try {
+    const eth::Address signer = eth::recover_address(digest(), eth::Signature::from_bytes(signature));
+    if (signer != expected_operator)
+      return fmt::format("tariff signed by {}, not by the operator {}", signer.checksummed(),
+                         expected_operator.checksummed());
+    if (operator_address != expected_operator) return "tariff names another operator";
+    return {};
+  } catch (const std::exception& error) {
+    return std::string("tariff signature invalid: ") + error.what();
+  }
+}
+
+nlohmann::json SignedTariff::to_json() const {
+  return {{"chain_id", chain_id},
+          {"channel", channel.checksummed()},
+          {"device", device},
+          {"base_units_per_kwh", eth::to_decimal(base_units_per_kwh)},
+          {"valid_from_ms", valid_from_ms},
+          {"operator", operator_address.checksummed()},
+          {"scheme", "EIP-191"},
+          {"signature", eth::to_hex(signature)}};
+}
+
+SignedTariff SignedTariff::from_json(const nlohmann::json& json) {
+  auto field = [&](const char* name) -> const nlohmann::json& {
+    if (!json.is_object() || !json.contains(name))
+      throw std::invalid_argument(std::string("tariff: missing \"") + name + "\"");
+    return json.at(name);
+  };
+  SignedTariff tariff;
+  if (!field("chain_id").is_number_unsigned())
+    throw std::invalid_argument("tariff: \"chain_id\" must be an integer");
+  tariff.chain_id = field("chain_id").get<std::uint64_t>();
+  tariff.channel = eth::Address::parse(field("channel").get<std::string>(), "tariff.channel");
+  tariff.device = field("device").get<std::string>();
+  tariff.base_units_per_kwh =
+      eth::parse_uint256(field("base_units_per_kwh").get<std::string>(), "tariff.base_units_per_kwh");
+  tariff.valid_from_ms = field("valid_from_ms").get<std::int64_t>();
+  tariff.operator_address = eth::Address::parse(field("operator").get<std::string>(), "tariff.operator");
+  tariff.signature = eth::from_hex(field("signature").get<std::string>(), "tariff.signature");
+  return tariff;
+}
+
+}  // namespace hepek::ergon

@@ -4,17 +4,9 @@
 
 #include <fmt/format.h>
 
-#include "hepek/eth/keccak.hpp"
+#include "hepek/eth/personal_message.hpp"
 
 namespace hepek::ergon {
-
-eth::Bytes32 personal_message_digest(const std::string& text) {
-  const std::string prefixed = fmt::format(
-      "\x19"
-      "Ethereum Signed Message:\n{}{}",
-      text.size(), text);
-  return eth::keccak256(eth::as_bytes(prefixed));
-}
 
 std::string SignedTariff::message_text() const {
   return fmt::format(
@@ -23,18 +15,17 @@ std::string SignedTariff::message_text() const {
 }
 
 eth::Bytes32 SignedTariff::digest() const {
-  return personal_message_digest(message_text());
+  return eth::personal_message_digest(message_text());
 }
 
 void SignedTariff::sign(const eth::PrivateKey& operator_key) {
   operator_address = operator_key.address();
-  const auto bytes = operator_key.sign(digest()).to_bytes_v27();
-  signature.assign(bytes.begin(), bytes.end());
+  signature = eth::sign_personal_message(operator_key, message_text());
 }
 
 std::string SignedTariff::verify(const eth::Address& expected_operator) const {
   try {
-    const eth::Address signer = eth::recover_address(digest(), eth::Signature::from_bytes(signature));
+    const eth::Address signer = eth::recover_personal_message_signer(message_text(), signature);
     if (signer != expected_operator)
       return fmt::format("tariff signed by {}, not by the operator {}", signer.checksummed(),
                          expected_operator.checksummed());

@@ -44,7 +44,4 @@ struct SignedTariff {
   static SignedTariff from_json(const nlohmann::json& json);
 };
 
-// EIP-191 personal-message digest of arbitrary text.
-eth::Bytes32 personal_message_digest(const std::string& text);
-
 }  // namespace hepek::ergon

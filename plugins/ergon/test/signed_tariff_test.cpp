@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "hepek/eth/keccak.hpp"
+#include "hepek/eth/personal_message.hpp"
 #include "signed_tariff.hpp"
 
 namespace hepek::ergon {
@@ -21,7 +22,7 @@ SignedTariff make_tariff() {
 
 TEST(SignedTariff, PersonalMessageDigestMatchesEip191) {
   // keccak256("\x19Ethereum Signed Message:\n5hello"), as eth_sign / cast hash-message give it.
-  EXPECT_EQ(eth::to_hex(personal_message_digest("hello")),
+  EXPECT_EQ(eth::to_hex(eth::personal_message_digest("hello")),
             "0x50b2c43fd39106bafbba0da34fc430e1f91e3c96ea2acee2bc34119f92b37750");
 }
 

@@ -5,19 +5,11 @@
 
 #include <fmt/format.h>
 
-#include "hepek/eth/keccak.hpp"
+#include "hepek/eth/personal_message.hpp"
 #include "iso_time.hpp"
 
 namespace hepek::tariff {
 namespace {
-
-eth::Bytes32 personal_message_digest(const std::string& text) {
-  const std::string prefixed = fmt::format(
-      "\x19"
-      "Ethereum Signed Message:\n{}{}",
-      text.size(), text);
-  return eth::keccak256(eth::as_bytes(prefixed));
-}
 
 planner::Instant parse_time(const nlohmann::json& value, const std::string& where) {
   if (!value.is_string())
@@ -57,17 +49,16 @@ std::string OperatorPriceMessage::canonical_text() const {
 }
 
 eth::Bytes32 OperatorPriceMessage::digest() const {
-  return personal_message_digest(canonical_text());
+  return eth::personal_message_digest(canonical_text());
 }
 
 void OperatorPriceMessage::sign(const eth::PrivateKey& operator_key) {
-  const auto bytes = operator_key.sign(digest()).to_bytes_v27();
-  signature.assign(bytes.begin(), bytes.end());
+  signature = eth::sign_personal_message(operator_key, canonical_text());
 }
 
 std::string OperatorPriceMessage::verify(const eth::Address& expected_operator) const {
   try {
-    const eth::Address signer = eth::recover_address(digest(), eth::Signature::from_bytes(signature));
+    const eth::Address signer = eth::recover_personal_message_signer(canonical_text(), signature);
     if (signer != expected_operator)
       return fmt::format("signed by {}, not by the configured operator {}", signer.checksummed(),
                          expected_operator.checksummed());

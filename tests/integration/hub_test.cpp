@@ -40,20 +40,7 @@ class HubTest : public ::testing::Test {
     return std::make_unique<HubProcess>(config_, data_dir_);
   }
   std::unique_ptr<MqttClient> client(const std::string& account, const std::string& id) {
-    // The accounts file appears once the hub has prepared the broker.
-    const auto deadline = Clock::now() + std::chrono::seconds(10);
-    while (Clock::now() < deadline) {
-      if (std::ifstream(data_dir_ + "/broker/accounts.json")) {
-        auto credentials = accounts(data_dir_);
-        if (credentials.contains(account)) {
-          auto connection =
-              std::make_unique<MqttClient>(port_, account, credentials[account].get<std::string>(), id);
-          if (connection->connected()) return connection;
-        }
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return nullptr;
+    return connect_account(data_dir_, port_, account, id);
   }
 
   TempDir temp_;

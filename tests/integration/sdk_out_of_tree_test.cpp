@@ -36,14 +36,7 @@ power_w = 77.0
 )",
                                           build);
   HubProcess hub(config, data_dir);
-  std::unique_ptr<MqttClient> observer;
-  for (int i = 0; i < 200 && !observer; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (!std::filesystem::exists(data_dir + "/broker/accounts.json")) continue;
-    auto candidate = std::make_unique<MqttClient>(
-        port, "observer", accounts(data_dir)["observer"].get<std::string>(), "sdk-observer");
-    if (candidate->connected()) observer = std::move(candidate);
-  }
+  auto observer = connect_account(data_dir, port, "observer", "sdk-observer");
   ASSERT_TRUE(observer) << hub.log();
   observer->subscribe("hepek/#");
   auto info = observer->wait_for("hepek/bridge/info");

@@ -243,6 +243,24 @@ nlohmann::json accounts(const std::string& data_dir) {
   return nlohmann::json::parse(read_file(data_dir + "/broker/accounts.json"));
 }
 
+std::unique_ptr<MqttClient> connect_account(const std::string& data_dir, int port, const std::string& account,
+                                            const std::string& client_id, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (fs::exists(data_dir + "/broker/accounts.json")) {
+      const auto credentials =
+          nlohmann::json::parse(read_file(data_dir + "/broker/accounts.json"), nullptr, false);
+      if (credentials.is_object() && credentials.contains(account)) {
+        auto client =
+            std::make_unique<MqttClient>(port, account, credentials[account].get<std::string>(), client_id);
+        if (client->connected()) return client;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return nullptr;
+}
+
 std::string write_config(const std::string& directory, int port, const std::string& body,
                          const std::string& extra_plugin_dir) {
   std::string text = "[hub]\nname = \"test\"\ntimezone = \"Europe/Amsterdam\"\n";

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -99,6 +100,11 @@ class MqttClient {
 
 // Credentials from the hub's data dir (broker/accounts.json).
 nlohmann::json accounts(const std::string& data_dir);
+
+// A client logged in with one of the hub's generated accounts ("observer", "admin", "plugin-<id>") once the
+// hub has written them and its broker accepts; nullptr after the timeout.
+std::unique_ptr<MqttClient> connect_account(const std::string& data_dir, int port, const std::string& account,
+                                            const std::string& client_id, int timeout_ms = 10000);
 
 // Writes a config file with the given body and a [bus] on `port`; returns its path.
 std::string write_config(const std::string& directory, int port, const std::string& body,

@@ -163,6 +163,8 @@ TEST_F(HubTest, BridgeAnswersPluginsAndHealthRequests) {
   auto hub = start(kProbeConfig);
   auto admin = client("admin", "admin-5");
   ASSERT_TRUE(admin);
+  admin->subscribe("hepek/bridge/state");
+  ASSERT_TRUE(admin->wait_for("hepek/bridge/state", [](const Received& m) { return m.payload == "online"; }));
   admin->subscribe("hepek/bridge/response/#");
   admin->publish("hepek/bridge/request/plugins", "{\"transaction\":\"t1\"}");
   auto plugins = admin->wait_for("hepek/bridge/response/plugins");
@@ -205,10 +207,14 @@ TEST_F(HubTest, KilledBrokerIsRestartedAndEveryPluginReconnects) {
   ASSERT_TRUE(after) << hub->log();
   after->subscribe("hepek/#");
   EXPECT_TRUE(after->wait_for("hepek/hello/state", {}, 10000)) << hub->log();
-  after->publish("hepek/bridge/request/health", "");
-  auto health = after->wait_for(
-      "hepek/bridge/response/health",
-      [](const Received& m) { return nlohmann::json::parse(m.payload)["status"] == "ok"; }, 10000);
+  // The bridge re-subscribes after its own reconnect: ask until it answers.
+  std::optional<Received> health;
+  for (int attempt = 0; attempt < 20 && !health; ++attempt) {
+    after->publish("hepek/bridge/request/health", "");
+    health = after->wait_for(
+        "hepek/bridge/response/health",
+        [](const Received& m) { return nlohmann::json::parse(m.payload)["status"] == "ok"; }, 1000);
+  }
   ASSERT_TRUE(health) << hub->log();
   auto json = nlohmann::json::parse(health->payload);
   EXPECT_GE(json["broker"]["restarts"].get<int>(), 1);
@@ -314,6 +320,11 @@ TEST_F(HubTest, EmbeddedChainIsStartedSupervisedAndStopped) {
       start("[chain]\nendpoint = \"embedded\"\nport = " + std::to_string(chain_port) + "\n" + kProbeConfig);
   auto admin = client("admin", "admin-chain");
   ASSERT_TRUE(admin) << hub->log();
+  // The broker is up before the chain: requests are only answered once the bridge is online.
+  admin->subscribe("hepek/bridge/state");
+  ASSERT_TRUE(admin->wait_for(
+      "hepek/bridge/state", [](const Received& m) { return m.payload == "online"; }, 30000))
+      << hub->log();
   admin->subscribe("hepek/bridge/response/health");
   admin->publish("hepek/bridge/request/health", "");
   auto health = admin->wait_for("hepek/bridge/response/health", {}, 10000);

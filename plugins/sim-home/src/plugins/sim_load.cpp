@@ -45,11 +45,7 @@ class SimLoad : public Plugin {
         spacing_(step_ms_) {
     const std::string source = config.at("source").get<std::string>();
     if (source == "csv") {
-      const std::string path = config.at("csv").get<std::string>();
-      if (path.empty()) throw std::invalid_argument("source = \"csv\" needs csv = \"<path>\"");
-      series_ = std::make_unique<CsvSeries>(CsvSeriesOptions{path, config.at("column").get<std::string>(),
-                                                             config.at("scale").get<double>(),
-                                                             config.at("wrap").get<bool>()});
+      series_ = csv_series_from_config(config);
     } else if (source == "synthetic") {
       SyntheticLoadOptions options;
       options.annual_kwh = config.at("annual_kwh").get<double>();

@@ -9,12 +9,14 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include <hepek/plugin.hpp>
 #include <nlohmann/json.hpp>
 
+#include "csv_series.hpp"
 #include "energy.hpp"
 #include "time_util.hpp"
 
@@ -40,6 +42,15 @@ inline std::int64_t positive_seconds_ms(const nlohmann::json& config, const char
   const std::int64_t seconds = config.at(key).get<std::int64_t>();
   if (seconds <= 0) throw std::invalid_argument(std::string(key) + " must be a positive number of seconds");
   return seconds * 1000;
+}
+
+// The replayed CSV series of a device whose table says source = "csv" (keys csv, column, scale, wrap).
+inline std::unique_ptr<CsvSeries> csv_series_from_config(const nlohmann::json& config) {
+  const std::string path = config.at("csv").get<std::string>();
+  if (path.empty()) throw std::invalid_argument("source = \"csv\" needs csv = \"<path>\"");
+  return std::make_unique<CsvSeries>(CsvSeriesOptions{path, config.at("column").get<std::string>(),
+                                                      config.at("scale").get<double>(),
+                                                      config.at("wrap").get<bool>()});
 }
 
 // Watches the spacing of simulation steps and warns once when it differs from the configured step_s.

@@ -53,11 +53,7 @@ class SimPv : public Plugin {
         spacing_(step_ms_) {
     const std::string source = config.at("source").get<std::string>();
     if (source == "csv") {
-      const std::string path = config.at("csv").get<std::string>();
-      if (path.empty()) throw std::invalid_argument("source = \"csv\" needs csv = \"<path>\"");
-      series_ = std::make_unique<CsvSeries>(CsvSeriesOptions{path, config.at("column").get<std::string>(),
-                                                             config.at("scale").get<double>(),
-                                                             config.at("wrap").get<bool>()});
+      series_ = csv_series_from_config(config);
     } else if (source == "clear-sky") {
       PvArray array;
       array.latitude_deg = setting_or_hub(config, host, "latitude").get<double>();

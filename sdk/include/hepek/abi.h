@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 #define HEPEK_ABI_MAJOR 1
-#define HEPEK_ABI_MINOR 0
+#define HEPEK_ABI_MINOR 1
 #define HEPEK_ENTRY_SYMBOL "hepek_plugin_entry"
 
 /* Status codes returned across the boundary. */
@@ -46,7 +46,37 @@ enum hepek_config_type {
   HEPEK_CONFIG_BOOLEAN = 3,
   HEPEK_CONFIG_STRING_ARRAY = 4,
   HEPEK_CONFIG_TABLE = 5, /* free-form table/array, validated by the plugin itself */
+  /* ABI 1.1: a duration. Written as an integer number of seconds or a string of one or more <number><unit>
+   * parts, unit one of ms s m h d (e.g. "90s", "15m", "1h30m"); the plugin receives integer seconds
+   * (rounded down; a value below 1 s that is not 0 is an error). */
+  HEPEK_CONFIG_DURATION = 6,
 };
+
+/* ABI 1.1: what a constraint row adds to the config row with the same key. */
+enum hepek_config_constraint_flags {
+  HEPEK_CONSTRAINT_MINIMUM = 1,           /* `minimum` applies (inclusive) */
+  HEPEK_CONSTRAINT_MAXIMUM = 2,           /* `maximum` applies (inclusive) */
+  HEPEK_CONSTRAINT_EXCLUSIVE_MINIMUM = 4, /* with MINIMUM: the value must be greater than `minimum` */
+};
+
+/* ABI 1.1: extra rules for one config row, found by `key` (a row of config_rows). Kept out of
+ * hepek_config_row so that array's stride never changes; the host walks this array with the stride
+ * hepek_plugin::config_constraint_size, so fields may be appended here too.
+ *  - allowed: NULL, or a NULL-terminated list of the only string values the key accepts (an enum). For a
+ *    STRING_ARRAY every element must be one of them.
+ *  - minimum/maximum: bounds of an INTEGER, FLOAT or DURATION value (seconds for a duration), used as `flags`
+ *    says. For a STRING they bound the length in bytes.
+ *  - only_when: NULL, or "other_key=value": the key belongs only to instances whose other_key has that value
+ *    (after defaults). Written otherwise, it is an error; a `required` row is required only then. This is how
+ *    one plugin type with roles (e.g. ergon member/operator) keeps each role's keys apart. */
+typedef struct hepek_config_constraint {
+  const char* key;
+  const char* const* allowed;
+  double minimum;
+  double maximum;
+  uint32_t flags; /* enum hepek_config_constraint_flags */
+  const char* only_when;
+} hepek_config_constraint;
 
 /* Lock-step phases of one simulation (or live) step, in order. Every instance finishes a phase and all
  * messages it caused are delivered before the next phase starts. */
@@ -196,6 +226,12 @@ typedef struct hepek_plugin {
   /* Optional: a JSON object merged into the simulation summary; valid until the next call on this instance.
    */
   const char* (*summary)(hepek_instance* instance);
+
+  /* ABI 1.1: constraints on config rows (see hepek_config_constraint); count 0 or a plugin built for 1.0:
+   * none. config_constraint_size is sizeof(hepek_config_constraint) as the plugin was compiled. */
+  const hepek_config_constraint* config_constraints;
+  uint32_t config_constraint_count;
+  uint32_t config_constraint_size;
 } hepek_plugin;
 
 typedef const hepek_plugin* (*hepek_plugin_entry_fn)(uint32_t abi_major, uint32_t abi_minor);

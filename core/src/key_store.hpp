@@ -1,14 +1,17 @@
 // The key store ("enclave"): the device key, sign-only, each purpose granted per plugin instance in config.
 //
 // Contract: until a key is opened, address() is empty and sign() refuses (HEPEK_UNAVAILABLE). The key never
-// leaves this object: no accessor returns it, and it is never logged. Thread-safe.
+// leaves this object: no accessor returns it, and it is never logged. The key file, the secp256k1 signing and
+// the EIP-55 address are hepek::eth's (lib/eth); this class adds the per-hub ownership and the encrypted
+// backup. Thread-safe.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
-#include <vector>
+
+#include "hepek/eth/keys.hpp"
 
 namespace hepek::core {
 
@@ -17,8 +20,9 @@ class KeyStore {
   KeyStore();
   ~KeyStore();
 
-  // Opens the key file, creating a new random key (mode 0600) when it does not exist. Throws when the file is
-  // readable by group or others, or malformed.
+  // Opens the key file, creating a new random key (mode 0600, atomically, missing directories 0700) when it
+  // does not exist. Throws (std::runtime_error naming the file) when the file is readable by group or others,
+  // or malformed.
   void open_or_create(const std::string& path);
   bool is_open() const;
   std::string address() const;  // EIP-55, or empty
@@ -29,8 +33,7 @@ class KeyStore {
 
  private:
   mutable std::mutex mutex_;
-  std::array<uint8_t, 32> secret_{};
-  bool open_ = false;
+  std::optional<eth::PrivateKey> key_;  // PrivateKey wipes its secret when destroyed
   std::string address_;
 };
 

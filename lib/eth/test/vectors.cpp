@@ -10,7 +10,7 @@ namespace hepek::eth::test {
 const nlohmann::json& vectors() {
   static const nlohmann::json loaded = [] {
     // Tests run from the repository root; HEPEK_SOURCE_DIR covers running them from elsewhere.
-    std::string path = "plugins/ergon/eth/test/vectors/ethereum.json";
+    std::string path = "lib/eth/test/vectors/ethereum.json";
     if (const char* source = std::getenv("HEPEK_SOURCE_DIR")) path = std::string(source) + "/" + path;
     std::ifstream file(path);
     if (!file) throw std::runtime_error("cannot open test vectors " + path);

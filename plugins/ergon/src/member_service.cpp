@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "crash_points.hpp"
-#include "key_file.hpp"
+#include "hepek/eth/key_file.hpp"
 #include "pricing.hpp"
 #include "proof_verifier.hpp"
 
@@ -13,7 +13,7 @@ MemberService::MemberService(MemberConfig config, std::function<std::uint64_t()>
     : config_(std::move(config)),
       virtual_now_s_(std::move(virtual_now_s)),
       store_(std::make_unique<MemberStore>(config_.data_dir + "/member.db")) {
-  owner_key_ = load_or_create_key(config_.data_dir + "/owner.key");
+  owner_key_ = eth::load_or_create_key_file(config_.data_dir + "/owner.key", "owner key");
   owner_ = ChainAccount::from_key(*owner_key_);
   if (const std::string recorded = store_->meta("contracts"); !recorded.empty()) {
     const auto json = nlohmann::json::parse(recorded);

@@ -5,14 +5,14 @@
 #include <fmt/format.h>
 
 #include "crash_points.hpp"
-#include "key_file.hpp"
+#include "hepek/eth/key_file.hpp"
 
 namespace hepek::ergon {
 
 OperatorService::OperatorService(OperatorConfig config, std::function<std::uint64_t()> virtual_now_s)
     : config_(std::move(config)),
-      key_(load_or_create_key(config_.key_file.empty() ? config_.data_dir + "/operator.key"
-                                                       : config_.key_file)),
+      key_(eth::load_or_create_key_file(
+          config_.key_file.empty() ? config_.data_dir + "/operator.key" : config_.key_file, "operator key")),
       account_(ChainAccount::from_key(key_)),
       store_(std::make_unique<OperatorStore>(config_.data_dir + "/operator.db")) {
   eth::RpcClient rpc(config_.rpc_url, std::chrono::seconds(20));

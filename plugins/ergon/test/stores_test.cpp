@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "key_file.hpp"
 #include "member_store.hpp"
 #include "operator_store.hpp"
 
@@ -87,16 +86,6 @@ TEST(MoneyDb, NewerSchemaIsRefused) {
   } catch (const std::runtime_error& error) {
     EXPECT_NE(std::string(error.what()).find("schema version 99"), std::string::npos);
   }
-}
-
-TEST(KeyFile, CreatedPrivateAndReloaded) {
-  const std::string path = temp_path("owner.key");
-  const auto key = load_or_create_key(path);
-  EXPECT_EQ((std::filesystem::status(path).permissions() & std::filesystem::perms::others_read),
-            std::filesystem::perms::none);
-  EXPECT_EQ(load_or_create_key(path).address(), key.address());
-  std::filesystem::permissions(path, std::filesystem::perms::others_read, std::filesystem::perm_options::add);
-  EXPECT_THROW(load_or_create_key(path), std::runtime_error);
 }
 
 }  // namespace

@@ -49,6 +49,16 @@ constexpr Bytes32 kHalfOrder = {0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 
                                 0xff, 0xff, 0xff, 0xff, 0xff, 0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4,
                                 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0};
 
+// X || Y of the uncompressed encoding (its 0x04 prefix dropped), the form Ethereum hashes into an address.
+PublicKey to_public_key(const secp256k1_pubkey& pubkey) {
+  std::array<std::uint8_t, 65> serialized;
+  std::size_t length = serialized.size();
+  secp256k1_ec_pubkey_serialize(context(), serialized.data(), &length, &pubkey, SECP256K1_EC_UNCOMPRESSED);
+  PublicKey out;
+  std::copy(serialized.begin() + 1, serialized.end(), out.begin());
+  return out;
+}
+
 bool is_zero(const Bytes32& value) {
   return std::all_of(value.begin(), value.end(), [](std::uint8_t b) { return b == 0; });
 }
@@ -134,12 +144,7 @@ PublicKey PrivateKey::public_key() const {
   secp256k1_pubkey pubkey;
   if (!secp256k1_ec_pubkey_create(context(), &pubkey, secret_.data()))
     throw std::runtime_error("secp256k1: public key creation failed");
-  std::array<std::uint8_t, 65> serialized;
-  std::size_t length = serialized.size();
-  secp256k1_ec_pubkey_serialize(context(), serialized.data(), &length, &pubkey, SECP256K1_EC_UNCOMPRESSED);
-  PublicKey out;
-  std::copy(serialized.begin() + 1, serialized.end(), out.begin());
-  return out;
+  return to_public_key(pubkey);
 }
 
 Address PrivateKey::address() const {
@@ -184,12 +189,7 @@ PublicKey recover_public_key(const Bytes32& digest, const Signature& signature) 
   secp256k1_pubkey pubkey;
   if (!secp256k1_ecdsa_recover(context(), &pubkey, &raw, digest.data()))
     throw SignatureError("no public key recovers from this signature and digest");
-  std::array<std::uint8_t, 65> serialized;
-  std::size_t length = serialized.size();
-  secp256k1_ec_pubkey_serialize(context(), serialized.data(), &length, &pubkey, SECP256K1_EC_UNCOMPRESSED);
-  PublicKey out;
-  std::copy(serialized.begin() + 1, serialized.end(), out.begin());
-  return out;
+  return to_public_key(pubkey);
 }
 
 Address recover_address(const Bytes32& digest, const Signature& signature) {

@@ -19,25 +19,6 @@ namespace fs = std::filesystem;
 constexpr const char* kDevKey = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 constexpr const char* kDevAddress = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 
-fs::path temp_dir() {
-  return fs::temp_directory_path() / ("hepek_key_file_" + std::to_string(::getpid()));
-}
-
-// Removes this run's directory when the test binary exits.
-const struct TempDirCleanup {
-  ~TempDirCleanup() {
-    std::error_code ignored;
-    fs::remove_all(temp_dir(), ignored);
-  }
-} cleanup;
-
-std::string temp_path(const std::string& name) {
-  fs::create_directories(temp_dir());
-  const auto path = temp_dir() / name;
-  fs::remove_all(path);
-  return path.string();
-}
-
 unsigned mode_of(const fs::path& path) {
   struct stat info {};
   EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
@@ -58,8 +39,28 @@ std::string error_of(const std::string& path) {
   return "(no error)";
 }
 
+// Each test gets its own empty directory, removed afterwards.
+class KeyFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / fmt::format("hepek_key_file_{}_{}", ::getpid(), info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+  std::string temp_path(const std::string& name) const { return (dir_ / name).string(); }
+  fs::path temp_dir() const { return dir_; }
+
+ private:
+  fs::path dir_;
+};
+
 // Moved from plugins/ergon/test/stores_test.cpp (the ergon copy of the key file is gone).
-TEST(KeyFile, CreatedPrivateAndReloaded) {
+TEST_F(KeyFile, CreatedPrivateAndReloaded) {
   const std::string path = temp_path("owner.key");
   const auto key = load_or_create_key_file(path);
   EXPECT_EQ((fs::status(path).permissions() & fs::perms::others_read), fs::perms::none);
@@ -68,7 +69,7 @@ TEST(KeyFile, CreatedPrivateAndReloaded) {
   EXPECT_THROW(load_or_create_key_file(path), std::runtime_error);
 }
 
-TEST(KeyFile, WritesMode0600InNewMode0700DirectoriesAndLeavesNoTemporaryFile) {
+TEST_F(KeyFile, WritesMode0600InNewMode0700DirectoriesAndLeavesNoTemporaryFile) {
   const std::string root = temp_path("nested");
   const fs::path path = fs::path(root) / "keys" / "device.key";
   const PrivateKey key = PrivateKey::from_hex(kDevKey);
@@ -84,10 +85,8 @@ TEST(KeyFile, WritesMode0600InNewMode0700DirectoriesAndLeavesNoTemporaryFile) {
   EXPECT_EQ(read_key_file(path).address().checksummed(), kDevAddress);
 }
 
-TEST(KeyFile, NeverOverwritesAnExistingKey) {
-  const std::string directory = temp_path("existing");
-  fs::create_directories(directory);
-  const std::string path = directory + "/existing.key";
+TEST_F(KeyFile, NeverOverwritesAnExistingKey) {
+  const std::string path = temp_path("existing.key");
   write_text(path, std::string(kDevKey) + "\n", 0600);
   try {
     write_key_file(path, PrivateKey::generate(), "operator key");
@@ -98,17 +97,17 @@ TEST(KeyFile, NeverOverwritesAnExistingKey) {
   }
   EXPECT_EQ(read_key_file(path).address().checksummed(), kDevAddress);
   EXPECT_EQ(load_or_create_key_file(path).address().checksummed(), kDevAddress);
-  EXPECT_EQ(std::distance(fs::directory_iterator(directory), fs::directory_iterator()), 1)
+  EXPECT_EQ(std::distance(fs::directory_iterator(temp_dir()), fs::directory_iterator()), 1)
       << "the refused write left its temporary file behind";
 }
 
-TEST(KeyFile, AcceptsPrefixAndTrailingWhitespace) {
+TEST_F(KeyFile, AcceptsPrefixAndTrailingWhitespace) {
   const std::string path = temp_path("prefixed.key");
   write_text(path, "0x" + std::string(kDevKey) + " \r\n", 0600);
   EXPECT_EQ(read_key_file(path).address().checksummed(), kDevAddress);
 }
 
-TEST(KeyFile, RefusesGroupOrWorldPermissionsNamingTheFileAndMode) {
+TEST_F(KeyFile, RefusesGroupOrWorldPermissionsNamingTheFileAndMode) {
   const std::string path = temp_path("open.key");
   for (const unsigned mode : {0640u, 0604u, 0620u, 0660u}) {
     write_text(path, kDevKey, mode);
@@ -121,7 +120,7 @@ TEST(KeyFile, RefusesGroupOrWorldPermissionsNamingTheFileAndMode) {
   }
 }
 
-TEST(KeyFile, MalformedContentIsAnErrorNamingTheFile) {
+TEST_F(KeyFile, MalformedContentIsAnErrorNamingTheFile) {
   const std::string path = temp_path("bad.key");
   const struct {
     std::string content;
@@ -145,7 +144,7 @@ TEST(KeyFile, MalformedContentIsAnErrorNamingTheFile) {
   }
 }
 
-TEST(KeyFile, MissingFileOrDirectoryIsAnErrorOnRead) {
+TEST_F(KeyFile, MissingFileOrDirectoryIsAnErrorOnRead) {
   const std::string path = temp_path("missing.key");
   EXPECT_EQ(error_of(path), "device key " + path + " does not exist");
   fs::create_directories(path);
@@ -153,7 +152,7 @@ TEST(KeyFile, MissingFileOrDirectoryIsAnErrorOnRead) {
   EXPECT_THROW(load_or_create_key_file(path), KeyFileError);
 }
 
-TEST(KeyFile, CreateFailsClearlyWhereTheDirectoryCannotBeMade) {
+TEST_F(KeyFile, CreateFailsClearlyWhereTheDirectoryCannotBeMade) {
   const std::string blocker = temp_path("a-file");
   write_text(blocker, "not a directory", 0600);
   try {

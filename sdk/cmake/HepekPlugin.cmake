@@ -35,7 +35,7 @@ endfunction()
 #   - has, or inherits, an include directory or a source file under ROOT/<other>/.
 # A plugin's own folder is its own (its helper libraries and sources live there). A plugin defined outside ROOT
 # (e.g. an example or a test fixture) owns no folder under ROOT. ALLOW names a known link that is being removed;
-# an ALLOW entry that no longer matches anything is reported with a warning so it gets deleted.
+# an ALLOW entry whose plugin is built but no longer has that link is reported with a warning so it gets deleted.
 function(hepek_check_plugin_boundaries)
   cmake_parse_arguments(C "" "ROOT" "ALLOW" ${ARGN})
   if(NOT C_ROOT)
@@ -125,7 +125,8 @@ function(hepek_check_plugin_boundaries)
     endwhile()
   endforeach()
   foreach(allowed IN LISTS C_ALLOW)
-    if(NOT allowed IN_LIST allowed_used)
+    string(REGEX REPLACE "=.*" "" allowed_plugin "${allowed}")
+    if(allowed_plugin IN_LIST plugins AND NOT allowed IN_LIST allowed_used)
       message(WARNING "hepek_check_plugin_boundaries: ALLOW ${allowed} matches no link any more; delete it")
     endif()
   endforeach()

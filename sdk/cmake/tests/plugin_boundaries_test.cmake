@@ -109,6 +109,10 @@ run_case("allowed link" [[
 hepek_add_plugin(beta SOURCES src/plugin.cpp LIBS alpha_core)
 ]] ok)
 
+run_case("stale allowed entry" [[
+hepek_add_plugin(beta SOURCES src/plugin.cpp)
+]] ok "ALLOW hepek-beta=alpha_core matches no link any more")
+
 run_case("out-of-tree use of the SDK, never checked" [[
 hepek_add_plugin(beta SOURCES src/plugin.cpp LIBS alpha_core)
 ]] ok)

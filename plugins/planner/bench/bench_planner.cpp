@@ -10,13 +10,16 @@
 
 #include <benchmark/benchmark.h>
 
+#include <hepek/timeseries/household_series.hpp>
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
+#include <hepek/timeseries/price_series.hpp>
+
 #include "dp_optimizer.hpp"
-#include "household_series.hpp"
-#include "iso_time.hpp"
 #include "lp_reference.hpp"
-#include "price_series.hpp"
 
 using namespace hepek::planner;
+using namespace hepek::timeseries;
 
 namespace {
 

@@ -1,3 +1,8 @@
+#include <hepek/timeseries/household_series.hpp>
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
+#include <hepek/timeseries/price_series.hpp>
+
 #include "backtest.hpp"
 
 #include <algorithm>
@@ -9,14 +14,13 @@
 #include <fmt/format.h>
 
 #include "dp_optimizer.hpp"
-#include "household_series.hpp"
-#include "iso_time.hpp"
 #include "mpc_policy.hpp"
-#include "price_series.hpp"
 #include "rule_based.hpp"
 #include "step_cost.hpp"
 
 namespace hepek::planner {
+
+using namespace hepek::timeseries;  // the shared time and CSV vocabulary
 namespace {
 
 // ---- arguments
@@ -185,17 +189,13 @@ nlohmann::json run_backtest(const BacktestOptions& options) {
     export_file = read_price_csv_file(options.export_price_file);
 
   // The window.
-  int64_t start = 0;
-  if (const auto instant = parse_iso8601(options.from)) {
-    start = instant->unix_s;
-  } else {
-    const auto utc_midnight = parse_date_at_offset(options.from, 0);
-    if (!utc_midnight)
-      throw std::invalid_argument("--from '" + options.from +
-                                  "' is neither a date (YYYY-MM-DD) nor ISO 8601 with offset");
-    const int offset = spot.offset_at(*utc_midnight + 12 * 3600);
-    start = *parse_date_at_offset(options.from, offset);
-  }
+  std::string why;
+  const auto from = parse_iso8601(options.from, kDateOrDateTime, &why);
+  if (!from)
+    throw std::invalid_argument("--from '" + options.from +
+                                "' is neither a date (YYYY-MM-DD) nor ISO 8601 with offset: " + why);
+  int64_t start = from->unix_s;
+  if (from->date_only) start -= static_cast<int64_t>(spot.offset_at(from->unix_s + 12 * 3600)) * 60;
   const int start_offset = spot.offset_at(start);
   const int64_t local_start = start + static_cast<int64_t>(start_offset) * 60;
   const int64_t end_guess = local_start + static_cast<int64_t>(options.days) * 86400 - start_offset * 60;

@@ -1,12 +1,16 @@
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
+
 #include "forecaster.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "iso_time.hpp"
 #include "solar_position.hpp"
 
 namespace hepek::planner {
+
+using namespace hepek::timeseries;  // the shared time and CSV vocabulary
 namespace {
 constexpr double kMinClearSky = 20.0;  // W/m²: below this the PV/clear-sky ratio is noise (dawn, dusk)
 constexpr size_t kPvRatioDays = 28;

@@ -1,3 +1,6 @@
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
+
 #include "live_planner.hpp"
 
 #include <algorithm>
@@ -7,11 +10,12 @@
 #include <fmt/format.h>
 #include <hepek/time.hpp>
 
-#include "iso_time.hpp"
 #include "rule_based.hpp"
 #include "step_cost.hpp"
 
 namespace hepek::planner {
+
+using namespace hepek::timeseries;  // the shared time and CSV vocabulary
 namespace {
 
 constexpr double kAbsurdPriceEurPerMwh = 20'000;  // far beyond any market's limits (EPEX: −500…4000)

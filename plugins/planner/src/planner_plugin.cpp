@@ -12,11 +12,14 @@
 #include <hepek/plugin.hpp>
 #include <hepek/topics.hpp>
 
+#include <hepek/timeseries/price_series.hpp>
+
 #include "backtest_command.hpp"
 #include "live_planner.hpp"
-#include "price_series.hpp"
 
 namespace hepek::planner {
+
+using namespace hepek::timeseries;  // the shared time and CSV vocabulary
 
 class PlannerPlugin : public hepek::Plugin {
  public:

@@ -3,11 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <hepek/timeseries/csv_table.hpp>
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
+
 #include "backtest.hpp"
-#include "iso_time.hpp"
-#include "time_series_csv.hpp"
 
 using namespace hepek::planner;
+using namespace hepek::timeseries;
 
 namespace {
 std::string shared(const std::string& path) {

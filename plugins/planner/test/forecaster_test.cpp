@@ -3,11 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
+
 #include "forecaster.hpp"
-#include "iso_time.hpp"
 #include "solar_position.hpp"
 
 using namespace hepek::planner;
+using namespace hepek::timeseries;
 
 namespace {
 // A household with a daily shape, a weekend shift, a slow seasonal drift and noise.

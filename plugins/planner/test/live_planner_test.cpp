@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
-#include "iso_time.hpp"
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
+
 #include "live_planner.hpp"
 
 using namespace hepek::planner;
+using namespace hepek::timeseries;
 using nlohmann::json;
 
 namespace {

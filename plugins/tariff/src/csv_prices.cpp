@@ -7,52 +7,30 @@
 
 #include <fmt/format.h>
 
-#include "iso_time.hpp"
-#include "price_series.hpp"
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/price_series.hpp>
 
 namespace hepek::tariff {
 namespace {
-
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r");
-  return std::string(text.substr(first, last - first + 1));
-}
 
 struct Seen {
   int line = 0;
   MicroEurPerMwh price = 0;
 };
 
-// Second pass over a file the planner's reader has accepted: which instants repeat, and with which prices.
-std::vector<DuplicateNote> scan_duplicates(const std::string& text, int& identical) {
-  std::istringstream input(text);
-  std::string line;
-  int line_number = 0;
-  bool header_seen = false;
+// Which instants of the file repeat, and with which prices (read exactly from the written decimals).
+std::vector<DuplicateNote> find_duplicates(const timeseries::CsvTable& table, int& identical) {
   std::map<std::int64_t, Seen> seen;
   std::vector<DuplicateNote> conflicts;
-  while (std::getline(input, line)) {
-    ++line_number;
-    const std::string row = trim(line);
-    if (row.empty()) continue;
-    if (!header_seen) {
-      header_seen = true;
-      continue;
-    }
-    const auto comma = row.find(',');
-    const auto time = planner::parse_iso8601(trim(std::string_view(row).substr(0, comma)));
-    if (!time || comma == std::string::npos) continue;  // the reader has already refused such files
-    const std::string value = trim(std::string_view(row).substr(comma + 1));
-    auto price = parse_decimal_micro(value);
-    if (!price) price = micro_from_eur_per_mwh(std::stod(value));
-    const auto [it, inserted] = seen.emplace(time->unix_s, Seen{line_number, *price});
+  for (const auto& row : table.rows) {
+    auto price = parse_decimal_micro(row.cells[0]);
+    if (!price) price = micro_from_eur_per_mwh(row.values[0]);
+    const auto [it, inserted] = seen.emplace(row.time.unix_s, Seen{row.line, *price});
     if (inserted) continue;
     if (it->second.price == *price)
       ++identical;
     else
-      conflicts.push_back({time->unix_s, it->second.line, line_number, it->second.price, *price});
+      conflicts.push_back({row.time.unix_s, it->second.line, row.line, it->second.price, *price});
   }
   return conflicts;
 }
@@ -61,18 +39,19 @@ std::vector<DuplicateNote> scan_duplicates(const std::string& text, int& identic
 
 std::string describe(const DuplicateNote& note, const std::string& name, int offset_minutes) {
   return fmt::format("{}:{} and line {} give {} different prices, {} and {} EUR/MWh", name, note.first_line,
-                     note.line, planner::format_iso8601(note.start_s, offset_minutes),
+                     note.line, timeseries::format_iso8601(note.start_s, offset_minutes),
                      canonical_decimal(note.first_price), canonical_decimal(note.price));
 }
 
 CsvPrices read_csv_prices(const std::string& text, const std::string& name, ConflictPolicy policy) {
   std::istringstream input(text);
-  const planner::PriceSeries series = planner::read_price_csv(input, name);
+  timeseries::CsvTable table = timeseries::read_csv_table(input, name, timeseries::price_csv_layout());
   CsvPrices result;
   result.name = name;
-  result.conflicts = scan_duplicates(text, result.identical_duplicates);
+  result.conflicts = find_duplicates(table, result.identical_duplicates);
+  const timeseries::PriceSeries series = timeseries::to_price_series(std::move(table));
   if (policy == ConflictPolicy::reject && !result.conflicts.empty())
-    throw planner::CsvError(
+    throw timeseries::CsvError(
         describe(result.conflicts.front(), name, series.offset_at(result.conflicts.front().start_s)) +
         " (conflicting duplicates are refused: set duplicates = \"conservative\" to keep the "
         "highest for import and the lowest for export)");
@@ -108,7 +87,7 @@ CsvPrices read_csv_prices(const std::string& text, const std::string& name, Conf
 
 CsvPrices read_csv_prices_file(const std::string& path, ConflictPolicy policy) {
   std::ifstream file(path, std::ios::binary);
-  if (!file) throw planner::CsvError(fmt::format("{}: cannot open the price file", path));
+  if (!file) throw timeseries::CsvError(fmt::format("{}: cannot open the price file", path));
   std::ostringstream text;
   text << file.rdbuf();
   return read_csv_prices(text.str(), path, policy);

@@ -1,13 +1,12 @@
-// The CSV price source: a canonical price file (`time,price_eur_per_mwh`, shared/data/README.md) read with
-// the planner's reader (hepek::planner::read_price_csv: header, ISO 8601 times with offsets, resolution, grid
-// and file:line errors), plus what the tariff needs on top of it:
+// The CSV price source: a canonical price file (`time,price_eur_per_mwh`, testdata/README.md) read with the
+// shared reader (hepek::timeseries: header, ISO 8601 times with offsets, resolution, grid and file:line
+// errors), plus what the tariff needs on top of it:
 //  - duplicates: rows with the same instant and the same price are dropped (counted); rows with the same
-//  instant and
-//    different prices are "conflicting". Policy `conservative` (default) keeps the slot with the highest
-//    price for import and the lowest for export and records a note naming both lines; policy `reject` refuses
-//    the file with an error naming both lines.
+//    instant and different prices are "conflicting". Policy `conservative` (default) keeps the slot with the
+//    highest price for import and the lowest for export and records a note naming both lines; policy
+//    `reject` refuses the file with an error naming both lines.
 //  - gaps: flagged per slot and filled conservatively (price_grid.hpp).
-// Throws hepek::planner::CsvError (a std::runtime_error) naming the file and line on bad input. Pure,
+// Throws hepek::timeseries::CsvError (a std::invalid_argument) naming the file and line on bad input. Pure,
 // thread-safe.
 #pragma once
 

@@ -1,6 +1,7 @@
 #include "day_ahead_visibility.hpp"
 
-#include "iso_time.hpp"
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
 
 namespace hepek::tariff {
 
@@ -24,7 +25,7 @@ namespace {
 // one in force just before it (the evening before), as in the planner's rule.
 std::int64_t local_midnight(const PriceGrid& grid, std::int64_t t, int days) {
   const int offset = grid.offset_at(t);
-  const std::int64_t day = planner::local_day(t, offset) + days;
+  const std::int64_t day = timeseries::local_day(t, offset) + days;
   const std::int64_t guess = day * 86400 - static_cast<std::int64_t>(offset) * 60;
   const int offset_there = grid.offset_at(guess - 1);
   return day * 86400 - static_cast<std::int64_t>(offset_there) * 60;
@@ -32,7 +33,7 @@ std::int64_t local_midnight(const PriceGrid& grid, std::int64_t t, int days) {
 }  // namespace
 
 std::int64_t day_ahead_visible_until(const PriceGrid& grid, std::int64_t t, int publish_second_of_day) {
-  const int second = planner::local_second_of_day(t, grid.offset_at(t));
+  const int second = timeseries::local_second_of_day(t, grid.offset_at(t));
   return local_midnight(grid, t, second >= publish_second_of_day ? 2 : 1);
 }
 

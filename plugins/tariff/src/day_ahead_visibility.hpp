@@ -1,7 +1,8 @@
-// When day-ahead prices become known: the same rule as `hepek backtest` (planner::day_ahead_published_until),
-// with the publication time configurable. At time t, prices are known up to the end of today; from `publish`
-// (13:00 by default) on, up to the end of tomorrow. "Today", midnight and the publication time are in the
-// price file's own UTC offsets (so a DST day is 23 or 25 hours long). Pure, thread-safe.
+// When day-ahead prices become known: the same rule as `hepek backtest`
+// (timeseries::day_ahead_published_until), with the publication time configurable. At time t, prices are
+// known up to the end of today; from `publish` (13:00 by default) on, up to the end of tomorrow. "Today",
+// midnight and the publication time are in the price file's own UTC offsets (so a DST day is 23 or 25 hours
+// long). Pure, thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "iso_time.hpp"
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
 
 namespace hepek::tariff {
 
@@ -17,7 +18,7 @@ OfferResult OperatorPriceBook::offer(std::string_view payload, std::int64_t now_
       return {Kind::ignored, "already accepted"};
     if (const std::string problem = message.verify(operator_); !problem.empty())
       return {Kind::rejected, "operator prices: " + problem};
-    const std::string issued = planner::format_iso8601(message.issued_s, message.issued_offset_minutes);
+    const std::string issued = timeseries::format_iso8601(message.issued_s, message.issued_offset_minutes);
     if (message.issued_s < now_s - max_age_s_)
       return {Kind::rejected, fmt::format("operator prices: stale, issued {} is more than {} h ago", issued,
                                           max_age_s_ / 3600)};
@@ -27,7 +28,7 @@ OfferResult OperatorPriceBook::offer(std::string_view payload, std::int64_t now_
       return {Kind::rejected,
               fmt::format("operator prices: issued {} is not newer than the prices already accepted "
                           "(issued {})",
-                          issued, planner::format_iso8601(last_issued_s_, 0))};
+                          issued, timeseries::format_iso8601(last_issued_s_, 0))};
     const auto points = message.normalised_points();
     if (points.back().start_s + message.resolution_s <= now_s)
       return {Kind::rejected, fmt::format("operator prices: issued {} covers only the past", issued)};
@@ -46,7 +47,7 @@ OfferResult OperatorPriceBook::offer(std::string_view payload, std::int64_t now_
     return {Kind::accepted,
             fmt::format("operator prices issued {}: {} slots of {} s from {}", issued, points.size(),
                         resolution_s_,
-                        planner::format_iso8601(points.front().start_s, points.front().offset_minutes))};
+                        timeseries::format_iso8601(points.front().start_s, points.front().offset_minutes))};
   } catch (const std::exception& error) {
     return {Kind::rejected, error.what()};
   }

@@ -5,16 +5,17 @@
 
 #include <fmt/format.h>
 
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
 #include "hepek/eth/personal_message.hpp"
-#include "iso_time.hpp"
 
 namespace hepek::tariff {
 namespace {
 
-planner::Instant parse_time(const nlohmann::json& value, const std::string& where) {
+timeseries::Instant parse_time(const nlohmann::json& value, const std::string& where) {
   if (!value.is_string())
     throw std::invalid_argument(where + " must be an ISO 8601 string with a UTC offset");
-  const auto instant = planner::parse_iso8601(value.get<std::string>());
+  const auto instant = timeseries::parse_iso8601(value.get<std::string>());
   if (!instant)
     throw std::invalid_argument(where + " '" + value.get<std::string>() +
                                 "' is not ISO 8601 with a UTC offset");
@@ -41,9 +42,9 @@ MicroEurPerMwh parse_price(const nlohmann::json& value, const std::string& where
 
 std::string OperatorPriceMessage::canonical_text() const {
   std::string text = fmt::format("HEPEK operator prices v1\nissued: {}\nresolution_s: {}\n",
-                                 planner::format_iso8601(issued_s, issued_offset_minutes), resolution_s);
+                                 timeseries::format_iso8601(issued_s, issued_offset_minutes), resolution_s);
   for (const auto& entry : prices)
-    text += fmt::format("{} {}\n", planner::format_iso8601(entry.start_s, entry.offset_minutes),
+    text += fmt::format("{} {}\n", timeseries::format_iso8601(entry.start_s, entry.offset_minutes),
                         canonical_decimal(entry.price));
   return text;
 }
@@ -78,12 +79,12 @@ std::vector<SpotPoint> OperatorPriceMessage::normalised_points() const {
       if (points.back().high != entry.price)
         throw std::invalid_argument(fmt::format(
             "prices: two different prices ({} and {} EUR/MWh) for {}", canonical_decimal(points.back().high),
-            canonical_decimal(entry.price), planner::format_iso8601(entry.start_s, entry.offset_minutes)));
+            canonical_decimal(entry.price), timeseries::format_iso8601(entry.start_s, entry.offset_minutes)));
       continue;  // an identical duplicate says nothing new
     }
     if ((entry.start_s - sorted.front().start_s) % resolution_s != 0)
       throw std::invalid_argument(fmt::format("prices: {} is off the {}-second grid",
-                                              planner::format_iso8601(entry.start_s, entry.offset_minutes),
+                                              timeseries::format_iso8601(entry.start_s, entry.offset_minutes),
                                               resolution_s));
     points.push_back({entry.start_s, entry.offset_minutes, entry.price, entry.price, false});
   }
@@ -94,8 +95,8 @@ nlohmann::json OperatorPriceMessage::to_json() const {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& entry : prices)
     list.push_back(
-        {planner::format_iso8601(entry.start_s, entry.offset_minutes), canonical_decimal(entry.price)});
-  return {{"issued", planner::format_iso8601(issued_s, issued_offset_minutes)},
+        {timeseries::format_iso8601(entry.start_s, entry.offset_minutes), canonical_decimal(entry.price)});
+  return {{"issued", timeseries::format_iso8601(issued_s, issued_offset_minutes)},
           {"resolution_s", resolution_s},
           {"prices", std::move(list)},
           {"signature", eth::to_hex(signature)}};

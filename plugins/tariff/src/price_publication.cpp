@@ -4,7 +4,8 @@
 
 #include <hepek/time.hpp>
 
-#include "iso_time.hpp"
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
 
 namespace hepek::tariff {
 
@@ -19,8 +20,8 @@ nlohmann::json price_message(const PriceGrid& grid, const TariffComposition& com
     const int offset = grid.offset_minutes[k];
     const int end_offset = grid.offset_at(end);
     nlohmann::json slot{
-        {"start", planner::format_iso8601(start, offset)},
-        {"end", planner::format_iso8601(end, end_offset)},
+        {"start", timeseries::format_iso8601(start, offset)},
+        {"end", timeseries::format_iso8601(end, end_offset)},
         {"price_eur_per_mwh", eur_per_mwh_from_micro(grid.high[k])},
         {"import_eur_per_mwh", eur_per_mwh_from_micro(composition.import_price(grid.high[k]))},
         {"export_eur_per_mwh", eur_per_mwh_from_micro(composition.export_price(grid.low[k]).value_or(0))},
@@ -35,7 +36,7 @@ nlohmann::json price_message(const PriceGrid& grid, const TariffComposition& com
           {"currency", "EUR"},
           {"unit", "EUR/MWh"},
           {"resolution_s", grid.step_s},
-          {"known_until", planner::format_iso8601(known_until, grid.offset_at(known_until - 1))},
+          {"known_until", timeseries::format_iso8601(known_until, grid.offset_at(known_until - 1))},
           {"gaps_filled", gaps},
           {"export", to_string(composition.export_mode)},
           {"composition", composition.to_json()},
@@ -52,8 +53,8 @@ nlohmann::json tariff_state(const nlohmann::json& message, std::int64_t now_s) {
                        {"source", message.value("source", "")}};
   int known = 0, gaps = 0;
   for (const auto& slot : message.at("prices")) {
-    const auto start = planner::parse_iso8601(slot.at("start").get<std::string>());
-    const auto end = planner::parse_iso8601(slot.at("end").get<std::string>());
+    const auto start = timeseries::parse_iso8601(slot.at("start").get<std::string>());
+    const auto end = timeseries::parse_iso8601(slot.at("end").get<std::string>());
     if (!start || !end || end->unix_s <= now_s) continue;
     ++known;
     gaps += slot.at("filled").get<bool>() ? 1 : 0;

@@ -11,8 +11,9 @@
 
 #include <fmt/format.h>
 
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
 #include "csv_prices.hpp"
-#include "iso_time.hpp"
 #include "operator_prices.hpp"
 
 namespace hepek::tariff {
@@ -52,7 +53,8 @@ std::string run_tariff_sign(const std::vector<std::string>& args, const eth::Pri
   if (!arguments.positional.empty())
     throw std::invalid_argument("unexpected argument " + arguments.positional[0]);
   const std::string day = arguments.get("--day", true);
-  if (!planner::parse_date_at_offset(day, 0))
+  if (const auto date = timeseries::parse_iso8601(day, timeseries::kDateOrDateTime);
+      !date || !date->date_only)
     throw std::invalid_argument("--day '" + day + "' is not YYYY-MM-DD");
   const CsvPrices prices = read_csv_prices_file(arguments.get("--prices", true));
   const auto& grid = prices.grid;
@@ -60,7 +62,7 @@ std::string run_tariff_sign(const std::vector<std::string>& args, const eth::Pri
   OperatorPriceMessage message;
   message.resolution_s = grid.step_s;
   if (const std::string issued = arguments.get("--issued", false); !issued.empty()) {
-    const auto instant = planner::parse_iso8601(issued);
+    const auto instant = timeseries::parse_iso8601(issued);
     if (!instant) throw std::invalid_argument("--issued '" + issued + "' is not ISO 8601 with a UTC offset");
     message.issued_s = instant->unix_s;
     message.issued_offset_minutes = instant->offset_minutes;
@@ -70,7 +72,7 @@ std::string run_tariff_sign(const std::vector<std::string>& args, const eth::Pri
   }
   for (std::size_t k = 0; k < grid.size(); ++k) {
     const std::int64_t start = grid.slot_start(k);
-    if (grid.filled[k] || planner::format_iso8601(start, grid.offset_minutes[k]).compare(0, 10, day) != 0)
+    if (grid.filled[k] || timeseries::format_iso8601(start, grid.offset_minutes[k]).compare(0, 10, day) != 0)
       continue;
     message.prices.push_back({start, grid.offset_minutes[k], grid.high[k]});
   }

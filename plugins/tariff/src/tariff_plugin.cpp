@@ -11,9 +11,10 @@
 
 #include <fmt/format.h>
 
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
 #include "csv_prices.hpp"
 #include "day_ahead_visibility.hpp"
-#include "iso_time.hpp"
 #include "operator_price_book.hpp"
 #include "price_publication.hpp"
 #include "tariff_cli.hpp"
@@ -99,7 +100,7 @@ class TariffPlugin : public hepek::Plugin {
           fmt::format("{}: {} slots of {} s from {}, {} gaps filled, {} identical duplicates dropped, {} "
                       "conflicting",
                       path, csv_->grid.size(), csv_->grid.step_s,
-                      planner::format_iso8601(csv_->grid.start_s, csv_->grid.offset_minutes.front()),
+                      timeseries::format_iso8601(csv_->grid.start_s, csv_->grid.offset_minutes.front()),
                       csv_->grid.gaps(), csv_->identical_duplicates, csv_->conflicts.size()));
     } else if (source_ == "operator") {
       const auto address = config.at("operator_address").get<std::string>();
@@ -192,7 +193,7 @@ class TariffPlugin : public hepek::Plugin {
       host().publish_json(hepek::topics::kTariffPrices, message_, 1, /*retain=*/true);
       ++publications_;
       if (message_.at("prices").empty() || nothing_current)
-        host().warn(fmt::format("no price known for {}{}", planner::format_iso8601(now_s, 0),
+        host().warn(fmt::format("no price known for {}{}", timeseries::format_iso8601(now_s, 0),
                                 book_ ? " (waiting for signed prices on serenity/broadcast/prices)" : ""));
       published_ = true;
       published_known_end_ = known_end;

@@ -4,16 +4,17 @@
 
 #include <set>
 
+#include <hepek/timeseries/csv_table.hpp>
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
 #include "csv_prices.hpp"
-#include "iso_time.hpp"
-#include "time_series_csv.hpp"
 
 using namespace hepek::tariff;
 
 namespace {
 const std::string kData = "plugins/tariff/test/data/";
 std::int64_t at(const char* iso) {
-  return hepek::planner::parse_iso8601(iso)->unix_s;
+  return hepek::timeseries::parse_iso8601(iso)->unix_s;
 }
 MicroEurPerMwh eur(const char* text) {
   return *parse_decimal_micro(text);
@@ -118,7 +119,7 @@ TEST(CsvPrices, ConflictingDuplicatesCanBeRefused) {
   try {
     read_csv_prices_file(kData + "duplicates.csv", ConflictPolicy::reject);
     FAIL() << "conflicting duplicates accepted";
-  } catch (const hepek::planner::CsvError& e) {
+  } catch (const hepek::timeseries::CsvError& e) {
     const std::string message = e.what();
     EXPECT_NE(message.find("duplicates.csv:5 and line 7"), std::string::npos) << message;
   }
@@ -133,13 +134,13 @@ TEST(CsvPrices, MalformedFilesNameFileAndLine) {
   try {
     read_csv_prices_file(kData + "malformed.csv");
     FAIL();
-  } catch (const hepek::planner::CsvError& e) {
+  } catch (const hepek::timeseries::CsvError& e) {
     EXPECT_NE(std::string(e.what()).find("malformed.csv:3"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(read_csv_prices("time,price\n", "bad-header"), hepek::planner::CsvError);
+  EXPECT_THROW(read_csv_prices("time,price\n", "bad-header"), hepek::timeseries::CsvError);
   EXPECT_THROW(read_csv_prices("time,price_eur_per_mwh\n2023-01-01T00:00:00+01:00,abc\n", "x"),
-               hepek::planner::CsvError);
-  EXPECT_THROW(read_csv_prices_file(kData + "does-not-exist.csv"), hepek::planner::CsvError);
+               hepek::timeseries::CsvError);
+  EXPECT_THROW(read_csv_prices_file(kData + "does-not-exist.csv"), hepek::timeseries::CsvError);
 }
 
 TEST(CsvPrices, RealNetherlandsYearReadsWhole) {

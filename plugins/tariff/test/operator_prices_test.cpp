@@ -3,8 +3,9 @@
 // refused with a reason, never a crash.
 #include <gtest/gtest.h>
 
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
 #include "hepek/eth/keccak.hpp"
-#include "iso_time.hpp"
 #include "operator_price_book.hpp"
 #include "operator_prices.hpp"
 
@@ -13,7 +14,7 @@ namespace eth = hepek::eth;
 
 namespace {
 std::int64_t at(const char* iso) {
-  return hepek::planner::parse_iso8601(iso)->unix_s;
+  return hepek::timeseries::parse_iso8601(iso)->unix_s;
 }
 
 // Fixed test keys (anvil's well-known development accounts 0 and 1).
@@ -31,11 +32,11 @@ const eth::PrivateKey& other_key() {
 OperatorPriceMessage day_ahead(const char* issued, const char* first_start, int slots,
                                std::int64_t resolution = 3600) {
   OperatorPriceMessage message;
-  const auto issued_at = *hepek::planner::parse_iso8601(issued);
+  const auto issued_at = *hepek::timeseries::parse_iso8601(issued);
   message.issued_s = issued_at.unix_s;
   message.issued_offset_minutes = issued_at.offset_minutes;
   message.resolution_s = resolution;
-  const auto first = *hepek::planner::parse_iso8601(first_start);
+  const auto first = *hepek::timeseries::parse_iso8601(first_start);
   for (int k = 0; k < slots; ++k)
     message.prices.push_back({first.unix_s + k * resolution, first.offset_minutes, (k - 10) * 7'250'000});
   message.sign(operator_key());

@@ -3,9 +3,10 @@
 // cannot drift.
 #include <gtest/gtest.h>
 
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
 #include "csv_prices.hpp"
 #include "day_ahead_visibility.hpp"
-#include "iso_time.hpp"
 #include "live_planner.hpp"
 #include "price_publication.hpp"
 
@@ -14,7 +15,7 @@ using namespace hepek::tariff;
 namespace {
 const std::string kData = "plugins/tariff/test/data/";
 std::int64_t at(const char* iso) {
-  return hepek::planner::parse_iso8601(iso)->unix_s;
+  return hepek::timeseries::parse_iso8601(iso)->unix_s;
 }
 std::string nl_prices_path() {
   const char* shared = std::getenv("HEPEK_SHARED_DIR");

@@ -2,7 +2,8 @@
 // accepted by the operator book, and checked by verify; wrong signer and bad arguments named.
 #include <gtest/gtest.h>
 
-#include "iso_time.hpp"
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
 #include "operator_price_book.hpp"
 #include "tariff_cli.hpp"
 
@@ -17,7 +18,7 @@ const eth::PrivateKey& operator_key() {
   return key;
 }
 std::int64_t at(const char* iso) {
-  return hepek::planner::parse_iso8601(iso)->unix_s;
+  return hepek::timeseries::parse_iso8601(iso)->unix_s;
 }
 }  // namespace
 

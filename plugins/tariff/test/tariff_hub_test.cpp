@@ -10,7 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "iso_time.hpp"
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
 #include "operator_prices.hpp"
 #include "test_support.hpp"
 
@@ -55,10 +56,10 @@ TEST_F(TariffHubTest, CsvSourcePublishesRetainedPricesForWhatIsKnown) {
   // day).
   const std::int64_t now = unix_now();
   const int offset = 60;
-  const std::int64_t today = hepek::planner::local_day(now, offset) * 86400 - offset * 60;
+  const std::int64_t today = hepek::timeseries::local_day(now, offset) * 86400 - offset * 60;
   std::string csv = "time,price_eur_per_mwh\n";
   for (std::int64_t t = today - 86400; t < today + 3 * 86400; t += 3600)
-    csv += fmt::format("{},{:.2f}\n", hepek::planner::format_iso8601(t, offset), spot_of(t));
+    csv += fmt::format("{},{:.2f}\n", hepek::timeseries::format_iso8601(t, offset), spot_of(t));
   const std::string price_file = temp_.path() + "/prices.csv";
   write_file(price_file, csv);
 
@@ -87,21 +88,21 @@ export_fixed_eur_per_mwh = 70.0
   const auto& slots = prices.at("prices");
   ASSERT_FALSE(slots.empty()) << prices.dump();
   // The first slot is the current hour; the last ends at midnight tonight or, from 13:00 on, tomorrow night.
-  const auto first = hepek::planner::parse_iso8601(slots.front().at("start").get<std::string>());
+  const auto first = hepek::timeseries::parse_iso8601(slots.front().at("start").get<std::string>());
   ASSERT_TRUE(first);
   const std::int64_t checked_now = unix_now();
   EXPECT_LE(first->unix_s, checked_now);
   EXPECT_GT(first->unix_s + 3600, now);
-  const bool after_publication = hepek::planner::local_second_of_day(now, offset) >= 13 * 3600;
+  const bool after_publication = hepek::timeseries::local_second_of_day(now, offset) >= 13 * 3600;
   const std::int64_t expected_until = today + (after_publication ? 2 : 1) * 86400;
-  const auto last_end = hepek::planner::parse_iso8601(slots.back().at("end").get<std::string>());
-  if (hepek::planner::local_day(now, offset) == hepek::planner::local_day(checked_now, offset) &&
-      after_publication == (hepek::planner::local_second_of_day(checked_now, offset) >= 13 * 3600)) {
+  const auto last_end = hepek::timeseries::parse_iso8601(slots.back().at("end").get<std::string>());
+  if (hepek::timeseries::local_day(now, offset) == hepek::timeseries::local_day(checked_now, offset) &&
+      after_publication == (hepek::timeseries::local_second_of_day(checked_now, offset) >= 13 * 3600)) {
     // (unless the test straddled midnight or 13:00)
     EXPECT_EQ(last_end->unix_s, expected_until) << prices.dump();
   }
   for (const auto& slot : slots) {
-    const auto start = hepek::planner::parse_iso8601(slot.at("start").get<std::string>());
+    const auto start = hepek::timeseries::parse_iso8601(slot.at("start").get<std::string>());
     const double spot = spot_of(start->unix_s);
     EXPECT_NEAR(slot.at("price_eur_per_mwh").get<double>(), spot, 1e-9);
     EXPECT_NEAR(slot.at("import_eur_per_mwh").get<double>(), (spot + 150.0) * 1.21, 1e-6);

@@ -1,18 +1,19 @@
 // Day-ahead visibility: before the publication time only the rest of today is known; from it on, all of
-// tomorrow. The same rule as `hepek backtest` (planner::day_ahead_published_until), checked against it hour
-// by hour.
+// tomorrow. The same rule as `hepek backtest` (timeseries::day_ahead_published_until), checked against it
+// hour by hour.
 #include <gtest/gtest.h>
 
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
+#include <hepek/timeseries/price_series.hpp>
 #include "csv_prices.hpp"
 #include "day_ahead_visibility.hpp"
-#include "iso_time.hpp"
-#include "price_series.hpp"
 
 using namespace hepek::tariff;
 
 namespace {
 std::int64_t at(const char* iso) {
-  return hepek::planner::parse_iso8601(iso)->unix_s;
+  return hepek::timeseries::parse_iso8601(iso)->unix_s;
 }
 std::string nl_prices_path() {
   const char* shared = std::getenv("HEPEK_SHARED_DIR");
@@ -54,10 +55,10 @@ TEST(Visibility, ConfigurablePublishTime) {
 TEST(Visibility, SameRuleAsTheBacktestEveryQuarterHourOf2023) {
   const auto path = nl_prices_path();
   const auto grid = read_csv_prices_file(path).grid;
-  const auto series = hepek::planner::read_price_csv_file(path);
+  const auto series = hepek::timeseries::read_price_csv_file(path);
   int compared = 0;
   for (std::int64_t t = grid.start_s; t < grid.end_s(); t += 900, ++compared)
-    ASSERT_EQ(day_ahead_visible_until(grid, t), hepek::planner::day_ahead_published_until(series, t))
-        << hepek::planner::format_iso8601(t, grid.offset_at(t));
+    ASSERT_EQ(day_ahead_visible_until(grid, t), hepek::timeseries::day_ahead_published_until(series, t))
+        << hepek::timeseries::format_iso8601(t, grid.offset_at(t));
   EXPECT_EQ(compared, 8760 * 4);
 }

@@ -1,74 +1,30 @@
 #include "csv_series.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <fstream>
-#include <sstream>
+#include <cmath>
 #include <stdexcept>
+
+#include <hepek/timeseries/csv_table.hpp>
 
 #include "time_util.hpp"
 
 namespace hepek::sim {
-namespace {
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> fields;
-  std::string field;
-  std::istringstream stream(line);
-  while (std::getline(stream, field, ',')) fields.push_back(field);
-  if (!line.empty() && line.back() == ',') fields.emplace_back();
-  return fields;
-}
-
-std::string trim(std::string text) {
-  while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) text.pop_back();
-  std::size_t start = 0;
-  while (start < text.size() && (text[start] == ' ' || text[start] == '\t')) ++start;
-  return text.substr(start);
-}
-
-}  // namespace
 
 CsvSeries::CsvSeries(CsvSeriesOptions options) : options_(std::move(options)) {
-  std::ifstream file(options_.path);
-  if (!file) throw std::invalid_argument("cannot open CSV file \"" + options_.path + "\"");
-  auto fail = [&](std::size_t line_number, const std::string& what) {
-    throw std::invalid_argument("CSV file \"" + options_.path + "\" line " + std::to_string(line_number) +
-                                ": " + what);
-  };
-  std::string line;
-  if (!std::getline(file, line)) fail(1, "empty file, expected a header `time," + options_.column + ",...`");
-  const std::vector<std::string> header = split_csv_line(trim(line));
-  if (header.empty() || trim(header[0]) != "time") fail(1, "the first column must be `time`");
-  std::size_t column = 0;
-  for (std::size_t i = 1; i < header.size(); ++i)
-    if (trim(header[i]) == options_.column) column = i;
-  if (column == 0) fail(1, "no column named `" + options_.column + "` in the header");
-
-  std::size_t line_number = 1;
-  while (std::getline(file, line)) {
-    ++line_number;
-    line = trim(line);
-    if (line.empty()) continue;
-    const std::vector<std::string> fields = split_csv_line(line);
-    if (fields.size() <= column)
-      fail(line_number, "expected at least " + std::to_string(column + 1) + " fields");
-    std::int64_t time = 0;
-    try {
-      time = parse_iso8601_ms(trim(fields[0]));
-    } catch (const std::invalid_argument& error) {
-      fail(line_number, error.what());
-    }
-    if (!times_.empty() && time <= times_.back()) fail(line_number, "time is not after the previous row's");
-    const std::string text = trim(fields[column]);
-    double value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size())
-      fail(line_number, "`" + options_.column + "` is not a number: \"" + text + "\"");
+  timeseries::CsvLayout layout;
+  layout.value_columns = {options_.column};
+  layout.header = timeseries::CsvLayout::Header::time_first;
+  const timeseries::CsvTable table = timeseries::read_csv_table_file(options_.path, layout);
+  for (const auto& row : table.rows) {
+    const std::int64_t time = row.time.unix_ms();
+    if (!times_.empty() && time <= times_.back())
+      throw std::invalid_argument("CSV file \"" + options_.path + "\" line " + std::to_string(row.line) +
+                                  ": time is not after the previous row's");
     times_.push_back(time);
-    values_.push_back(value * options_.scale);
+    values_.push_back(row.values[0] * options_.scale);
   }
-  if (times_.size() < 2) fail(line_number, "need at least two data rows");
+  if (times_.size() < 2)
+    throw std::invalid_argument("CSV file \"" + options_.path + "\": need at least two data rows");
   end_ms_ = times_.back() + (times_.back() - times_[times_.size() - 2]);
   if (options_.wrap) {
     wrap_period_ms_ = (end_ms_ - times_.front()) / kMillisPerWeek * kMillisPerWeek;

@@ -1,8 +1,9 @@
 // A column of a canonical time-series CSV (`time,<column>,...`; a value is the average over the interval that
 // starts at its time and ends at the next row's time; the last row lasts as long as the one before it).
 //
-// Contract: the constructor reads and validates the whole file (header, ISO 8601 times strictly increasing,
-// numeric values) and throws std::invalid_argument naming the file, line and problem. Queries outside the
+// Contract: the constructor reads the whole file with lib/timeseries' CSV reader (header, ISO 8601 times,
+// numeric values), requires strictly increasing times and throws std::invalid_argument naming the file, line
+// and problem. Queries outside the
 // data throw std::out_of_range naming the file, the time and the covered range — unless `wrap` is set, in
 // which case times are moved by whole weeks (keeping weekday and time of day) into the first whole number of
 // weeks of the data. Data finer than the query is averaged; coarser data is held. Values are multiplied by

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "time_format.hpp"
+#include <hepek/timeseries/iso8601.hpp>
 
 namespace hepek::recorder {
 namespace {
@@ -36,7 +36,7 @@ void write_csv(std::ostream& out, const SeriesSet& result) {
     }
   }
   for (const auto& [ts, lines] : rows) {
-    const std::string time = format_iso8601_ms(ts);
+    const std::string time = timeseries::format_iso8601_ms(ts);
     for (const auto& cells : lines) {
       out << time;
       for (const auto& cell : cells) {

@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
+#include <hepek/timeseries/iso8601.hpp>
 #include "csv_export.hpp"
 #include "recorder_store.hpp"
-#include "time_format.hpp"
 
 namespace hepek::recorder {
 namespace {
@@ -74,10 +74,10 @@ Result<SeriesQuery> query_from_options(const std::map<std::string, std::string>&
   SeriesQuery query;
   query.device = options.at("device");
   for (const char* key : {"from", "to"}) {
-    const auto parsed = parse_iso8601_ms(options.at(key));
+    const auto parsed = timeseries::parse_iso8601(options.at(key), timeseries::kDateOrDateTime);
     if (!parsed)
       return R::failure(fmt::format("--{} '{}' is not an ISO 8601 time or date", key, options.at(key)));
-    (std::string_view(key) == "from" ? query.from_ms : query.to_ms) = *parsed;
+    (std::string_view(key) == "from" ? query.from_ms : query.to_ms) = parsed->unix_ms();
   }
   if (query.from_ms >= query.to_ms) return R::failure("--from must be before --to");
   if (options.count("fields")) {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "time_format.hpp"
+#include <hepek/timeseries/iso8601.hpp>
 
 namespace hepek::recorder {
 namespace {
@@ -13,10 +13,11 @@ Result<int64_t> required_time(const nlohmann::json& request, const char* key) {
   if (!it->is_string())
     return Result<int64_t>::failure(
         fmt::format("\"{}\" must be an ISO 8601 string, got {}", key, it->dump()));
-  const auto parsed = parse_iso8601_ms(it->get_ref<const std::string&>());
+  const auto parsed =
+      timeseries::parse_iso8601(it->get_ref<const std::string&>(), timeseries::kDateOrDateTime);
   if (!parsed)
     return Result<int64_t>::failure(fmt::format("\"{}\" is not an ISO 8601 time: {}", key, it->dump()));
-  return Result<int64_t>::success(*parsed);
+  return Result<int64_t>::success(parsed->unix_ms());
 }
 
 }  // namespace
@@ -79,7 +80,8 @@ nlohmann::json query_response(const SeriesSet& result) {
   nlohmann::json stats = nlohmann::json::object();
   for (const auto& one : result.series) {
     nlohmann::json points = nlohmann::json::array();
-    for (const auto& point : one.points) points.push_back({format_iso8601_ms(point.ts_ms), point.value});
+    for (const auto& point : one.points)
+      points.push_back({timeseries::format_iso8601_ms(point.ts_ms), point.value});
     series[one.field] = std::move(points);
     units[one.field] = one.unit;
     stats[one.field] = result.resolution == Resolution::raw ? "raw" : statistic_name(one.statistic);

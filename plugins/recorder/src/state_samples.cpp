@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "time_format.hpp"
+#include <hepek/timeseries/iso8601.hpp>
 
 namespace hepek::recorder {
 namespace {
@@ -36,10 +36,11 @@ Result<StateSamples> samples_from_state(const DeviceMetadata& device, std::strin
   StateSamples result;
   result.ts_ms = fallback_ms;
   if (const auto ts = json.find("ts"); ts != json.end()) {
-    std::optional<int64_t> parsed;
-    if (ts->is_string()) parsed = parse_iso8601_ms(ts->get_ref<const std::string&>());
+    std::optional<timeseries::Instant> parsed;
+    if (ts->is_string())
+      parsed = timeseries::parse_iso8601(ts->get_ref<const std::string&>(), timeseries::kDateOrDateTime);
     if (parsed) {
-      result.ts_ms = *parsed;
+      result.ts_ms = parsed->unix_ms();
       result.time_from_state = true;
     } else
       result.warning = fmt::format("state of device '{}' has an unreadable \"ts\" {}; using the hub clock",

@@ -19,8 +19,8 @@
 #include <mosquitto.h>
 #include <nlohmann/json.hpp>
 
+#include <hepek/timeseries/iso8601.hpp>
 #include "temp_dir.hpp"
-#include "time_format.hpp"
 
 extern char** environ;
 
@@ -138,8 +138,8 @@ TEST(RecorderInHub, RecordsAHubDeviceAndAnswersOnTheBusAndTheCli) {
     response = ask_over_bus(port, accounts["admin"]["username"], accounts["admin"]["password"], "t1",
                             {{"device", "hello"},
                              {"fields", {"power"}},
-                             {"from", format_iso8601_ms(started_ms - 60'000)},
-                             {"to", format_iso8601_ms(started_ms + 600'000)}});
+                             {"from", hepek::timeseries::format_iso8601_ms(started_ms - 60'000)},
+                             {"to", hepek::timeseries::format_iso8601_ms(started_ms + 600'000)}});
   }
   std::this_thread::sleep_for(500ms);  // a few more readings that only the final flush writes
   ::kill(hub, SIGTERM);
@@ -157,10 +157,11 @@ TEST(RecorderInHub, RecordsAHubDeviceAndAnswersOnTheBusAndTheCli) {
   for (const auto& point : points) EXPECT_EQ(point[1], 420.0);
 
   const std::string csv_file = dir.file("power.csv");
-  const std::string export_command =
-      binary + " --config " + config + " history export --device hello --from " +
-      format_iso8601_ms(started_ms - 60'000) + " --to " + format_iso8601_ms(started_ms + 600'000) +
-      " --fields power,energy_import" + " --output " + csv_file + " 2>&1";
+  const std::string export_command = binary + " --config " + config +
+                                     " history export --device hello --from " +
+                                     hepek::timeseries::format_iso8601_ms(started_ms - 60'000) + " --to " +
+                                     hepek::timeseries::format_iso8601_ms(started_ms + 600'000) +
+                                     " --fields power,energy_import" + " --output " + csv_file + " 2>&1";
   const std::string export_output = run_and_capture(export_command, &status);
   ASSERT_EQ(status, 0) << export_output;
   std::ifstream csv(csv_file);

@@ -9,9 +9,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <hepek/timeseries/iso8601.hpp>
 #include "aggregate.hpp"
 #include "temp_dir.hpp"
-#include "time_format.hpp"
 
 namespace hepek::recorder {
 namespace {
@@ -144,7 +144,7 @@ TEST(RecorderStore, AggregatesAreExactAcrossBucketBoundariesAndBatches) {
                           : statistic == Statistic::last  ? truth.last
                                                           : truth.sum / double(truth.count);
       EXPECT_NEAR(point.value, want, 1e-9 * std::max(1.0, std::abs(want)))
-          << statistic_name(statistic) << " at " << format_iso8601_ms(bucket);
+          << statistic_name(statistic) << " at " << hepek::timeseries::format_iso8601_ms(bucket);
     }
   }
 }
@@ -215,11 +215,12 @@ TEST(RecorderStore, RollsQuarterHoursIntoHoursAndLocalDays) {
   ASSERT_TRUE(daily) << daily.error();
   const auto& points = daily->series.at(0).points;
   ASSERT_EQ(points.size(), 3u);
-  EXPECT_EQ(format_iso8601_ms(points[0].ts_ms), "2024-03-29T23:00:00Z");  // local midnight, winter time
-  EXPECT_EQ(points[0].value, 23 * 4);                                     // 00:00Z..23:00Z on the 30th
-  EXPECT_EQ(format_iso8601_ms(points[1].ts_ms), "2024-03-30T23:00:00Z");
-  EXPECT_EQ(points[1].value, 23 * 4);                                     // the short day
-  EXPECT_EQ(format_iso8601_ms(points[2].ts_ms), "2024-03-31T22:00:00Z");  // summer time
+  EXPECT_EQ(hepek::timeseries::format_iso8601_ms(points[0].ts_ms),
+            "2024-03-29T23:00:00Z");   // local midnight, winter time
+  EXPECT_EQ(points[0].value, 23 * 4);  // 00:00Z..23:00Z on the 30th
+  EXPECT_EQ(hepek::timeseries::format_iso8601_ms(points[1].ts_ms), "2024-03-30T23:00:00Z");
+  EXPECT_EQ(points[1].value, 23 * 4);                                                        // the short day
+  EXPECT_EQ(hepek::timeseries::format_iso8601_ms(points[2].ts_ms), "2024-03-31T22:00:00Z");  // summer time
   EXPECT_EQ(points[2].value, 2 * 4);
 
   days.timezone = "UTC";

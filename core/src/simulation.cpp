@@ -4,11 +4,12 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/zone_clock.hpp>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <sstream>
 #include <stdexcept>
 
 #include "hub.hpp"
@@ -22,12 +23,7 @@ using Milliseconds = std::chrono::milliseconds;
 using SysMs = date::sys_time<Milliseconds>;
 
 const date::time_zone* zone(const std::string& name) {
-  try {
-    return date::locate_zone(name);
-  } catch (const std::exception&) {
-    throw std::invalid_argument(
-        fmt::format("unknown time zone \"{}\" (an IANA name such as Europe/Amsterdam)", name));
-  }
+  return &timeseries::find_zone(name);
 }
 
 void draw_progress(int64_t done, int64_t total) {
@@ -43,26 +39,13 @@ void draw_progress(int64_t done, int64_t total) {
 }  // namespace
 
 int64_t parse_start_time(const std::string& text, const std::string& timezone) {
-  std::istringstream in(text);
-  if (text.size() == 10) {
-    date::local_days day;
-    in >> date::parse("%F", day);
-    if (in.fail()) throw std::invalid_argument(fmt::format("--from \"{}\" is not a date YYYY-MM-DD", text));
-    const auto zoned = date::make_zoned(zone(timezone), day, date::choose::earliest);
-    return std::chrono::duration_cast<Milliseconds>(zoned.get_sys_time().time_since_epoch()).count();
+  try {
+    return timeseries::parse_iso8601_or_throw(text, {true, zone(timezone)}).unix_ms();
+  } catch (const timeseries::Iso8601Error& error) {
+    throw std::invalid_argument(fmt::format(
+        "--from: {} (a date YYYY-MM-DD or a date-time with offset such as 2024-01-01T00:00:00+01:00)",
+        error.what()));
   }
-  date::sys_time<std::chrono::seconds> time;
-  std::string normalized = text;
-  if (!normalized.empty() && normalized.back() == 'Z') normalized.back() = '+', normalized += "00:00";
-  for (const char* format : {"%FT%T%Ez", "%FT%R%Ez"}) {
-    std::istringstream attempt(normalized);
-    attempt >> date::parse(format, time);
-    if (!attempt.fail()) return std::chrono::duration_cast<Milliseconds>(time.time_since_epoch()).count();
-  }
-  throw std::invalid_argument(
-      fmt::format("--from \"{}\" is neither a date YYYY-MM-DD nor a date-time with offset such as "
-                  "2024-01-01T00:00:00+01:00",
-                  text));
 }
 
 int64_t add_calendar_days(int64_t start_ms, int64_t days, const std::string& timezone) {
@@ -76,11 +59,7 @@ int64_t add_calendar_days(int64_t start_ms, int64_t days, const std::string& tim
 }
 
 std::string local_iso8601(int64_t unix_ms, const std::string& timezone) {
-  const auto zoned =
-      date::make_zoned(zone(timezone), date::floor<std::chrono::seconds>(SysMs(Milliseconds(unix_ms))));
-  std::string text = date::format("%FT%T%z", zoned);
-  text.insert(text.size() - 2, ":");
-  return text;
+  return timeseries::format_iso8601_in_zone(unix_ms, *zone(timezone));
 }
 
 nlohmann::json run_simulation(const HubConfig& config, const SimulationRequest& request) {

@@ -1,10 +1,9 @@
 #include "member_role.hpp"
 
 #include <cmath>
-#include <sstream>
 
-#include <date/date.h>
 #include <fmt/format.h>
+#include <hepek/timeseries/iso8601.hpp>
 
 #include "crash_points.hpp"
 #include "pricing.hpp"
@@ -15,18 +14,13 @@ namespace {
 
 std::optional<std::int64_t> parse_time(const std::string& text) {
   if (text.empty()) return std::nullopt;
-  std::istringstream in(text);
-  date::sys_time<std::chrono::milliseconds> when;
-  in >> date::parse("%FT%T%Ez", when);
-  if (in.fail()) {
-    in.clear();
-    in.str(text);
-    in >> date::parse("%FT%TZ", when);
-  }
-  if (in.fail())
+  std::string why;
+  const auto instant = timeseries::parse_iso8601(text, {}, &why);
+  if (!instant)
     throw std::invalid_argument("close_at \"" + text +
-                                "\": expected ISO 8601 with offset, e.g. 2024-01-08T00:00:00+01:00");
-  return when.time_since_epoch().count();
+                                "\": expected ISO 8601 with offset, e.g. 2024-01-08T00:00:00+01:00 (" + why +
+                                ")");
+  return instant->unix_ms();
 }
 
 }  // namespace

@@ -1,22 +1,17 @@
 #include "off_schedule.hpp"
 
-#include <chrono>
-#include <sstream>
 #include <stdexcept>
 
-#include <date/date.h>
+#include <hepek/timeseries/iso8601.hpp>
 
 namespace hepek::relay {
 
 std::int64_t parse_time_ms(const std::string& text) {
-  using Milliseconds = date::sys_time<std::chrono::milliseconds>;
-  for (const char* format : {"%FT%T%Ez", "%FT%TZ", "%FT%H:%M%Ez", "%FT%H:%MZ", "%F"}) {
-    std::istringstream in(text);
-    Milliseconds time;
-    in >> date::parse(format, time);
-    if (!in.fail() && in.peek() == std::char_traits<char>::eof()) return time.time_since_epoch().count();
+  try {
+    return timeseries::parse_iso8601_or_throw(text, timeseries::kDateOrDateTime).unix_ms();
+  } catch (const timeseries::Iso8601Error& error) {
+    throw std::invalid_argument(std::string(error.what()) + " (e.g. 2024-03-01T12:00:00Z)");
   }
-  throw std::invalid_argument("\"" + text + "\" is not an ISO 8601 time such as 2024-03-01T12:00:00Z");
 }
 
 bool OffSchedule::is_off(std::int64_t unix_ms) const {

@@ -1,17 +1,19 @@
-#include <hepek/timeseries/household_series.hpp>
-#include <hepek/timeseries/iso8601.hpp>
-#include <hepek/timeseries/local_calendar.hpp>
-#include <hepek/timeseries/price_series.hpp>
-
 #include "backtest.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include <hepek/timeseries/household_series.hpp>
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
+#include <hepek/timeseries/price_series.hpp>
+#include <hepek/timeseries/zone_clock.hpp>
 
 #include "dp_optimizer.hpp"
 #include "mpc_policy.hpp"
@@ -162,7 +164,10 @@ BacktestOptions parse_backtest_arguments(const std::vector<std::string>& args, b
       options.latitude_deg = parse_number(flag, value());
     else if (flag == "--longitude")
       options.longitude_deg = parse_number(flag, value());
-    else
+    else if (flag == "--timezone") {
+      options.timezone = value();
+      find_zone(options.timezone);  // refuses an unknown zone here, naming it
+    } else
       throw std::invalid_argument(fmt::format("unknown option '{}'", flag));
   }
   if (options.prices_file.empty()) throw std::invalid_argument("--prices P.csv is required");
@@ -189,18 +194,22 @@ nlohmann::json run_backtest(const BacktestOptions& options) {
     export_file = read_price_csv_file(options.export_price_file);
 
   // The window.
+  // The home's clock: the zone given, or the offsets the price file writes.
+  std::function<int(int64_t)> local_offset = [&spot](int64_t t) { return spot.offset_at(t); };
+  if (!options.timezone.empty()) local_offset = offsets_in_zone(options.timezone);
+
   std::string why;
   const auto from = parse_iso8601(options.from, kDateOrDateTime, &why);
   if (!from)
     throw std::invalid_argument("--from '" + options.from +
                                 "' is neither a date (YYYY-MM-DD) nor ISO 8601 with offset: " + why);
   int64_t start = from->unix_s;
-  if (from->date_only) start -= static_cast<int64_t>(spot.offset_at(from->unix_s + 12 * 3600)) * 60;
-  const int start_offset = spot.offset_at(start);
+  if (from->date_only) start -= static_cast<int64_t>(local_offset(from->unix_s + 12 * 3600)) * 60;
+  const int start_offset = local_offset(start);
   const int64_t local_start = start + static_cast<int64_t>(start_offset) * 60;
   const int64_t end_guess = local_start + static_cast<int64_t>(options.days) * 86400 - start_offset * 60;
   const int64_t end = local_start + static_cast<int64_t>(options.days) * 86400 -
-                      static_cast<int64_t>(spot.offset_at(end_guess - 1)) * 60;
+                      static_cast<int64_t>(local_offset(end_guess - 1)) * 60;
   const int64_t step = std::min(spot.step_s(), household.step_s());
   if (spot.start_s() > start || spot.end_s() < end)
     throw std::invalid_argument(
@@ -258,7 +267,7 @@ nlohmann::json run_backtest(const BacktestOptions& options) {
   forecast_settings.pv_model = options.pv_model;
   forecast_settings.latitude_deg = options.latitude_deg;
   forecast_settings.longitude_deg = options.longitude_deg;
-  forecast_settings.offset_minutes = [&spot](int64_t t) { return spot.offset_at(t); };
+  forecast_settings.offset_minutes = local_offset;
   Forecaster forecaster(forecast_settings);
   int64_t next_household = household.start_s();
   auto learn_until = [&](int64_t t) {
@@ -279,7 +288,7 @@ nlohmann::json run_backtest(const BacktestOptions& options) {
   Ledger none_total, rule_total, planner_total, oracle_total;
   std::map<std::string, MonthTotals> months;
   auto month_of = [&](int64_t t) {
-    const std::string iso = format_iso8601(t, spot.offset_at(t));
+    const std::string iso = format_iso8601(t, local_offset(t));
     return iso.substr(0, 7);
   };
   std::vector<double> solve_ms;

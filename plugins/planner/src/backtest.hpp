@@ -3,6 +3,7 @@
 // Contract: learns from household data before `from`, then steps through [from, from + days) at the finer of
 // the two resolutions. At each step it sees only the past household data and the prices published so far
 // (day-ahead: at 13:00 in the price file's UTC offset the whole next day, before that the rest of today),
+// with day types in --timezone (default: the price file's offsets),
 // re-plans with the same forecaster and optimiser as the live plugin, runs the first step against the real
 // data, and learns online. It scores no battery, the self-consumption rule, the planner and the oracle (the
 // same optimiser, with the same valuation of energy left at the end as every MPC solve, over the whole window
@@ -37,7 +38,10 @@ struct BacktestOptions {
   double export_price_eur_per_mwh = 0;
   std::string export_price_file;
   double pv_scale = 1.0;
-  std::string from;  // date (midnight in the price file's offset) or date-time with offset
+  std::string from;  // date (midnight in the price file's offset, or in `timezone`) or date-time with offset
+  // IANA zone of the home for day types, times of day, the --from date and the months. Empty (the default):
+  // the UTC offsets written in the price file, which for the shipped NL data are Europe/Amsterdam's.
+  std::string timezone;
   int days = 0;
   // Planner settings (defaults are what the live plugin uses).
   double horizon_hours = 48;

@@ -35,7 +35,7 @@ int backtest_command(const hepek::CommandContext& /*context*/, const std::vector
         "[--battery-efficiency X] [--soc-start-kwh X] [--battery-wear-eur-per-mwh X] [--grid-import-max-kw "
         "X] "
         "[--import-fee EUR_PER_MWH] [--export-price EUR_PER_MWH | --export-price-file F.csv | --no-export] "
-        "[--pv-scale X] --from ISO-8601 --days N --json [--monthly]\n");
+        "[--pv-scale X] [--timezone ZONE] --from ISO-8601 --days N --json [--monthly]\n");
     return 2;
   }
 }

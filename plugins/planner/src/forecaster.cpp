@@ -1,10 +1,12 @@
-#include <hepek/timeseries/iso8601.hpp>
-#include <hepek/timeseries/local_calendar.hpp>
-
 #include "forecaster.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
+#include <hepek/timeseries/zone_clock.hpp>
 
 #include "solar_position.hpp"
 
@@ -40,6 +42,11 @@ std::vector<double> quantile_multipliers(std::vector<double> values, size_t n, s
   return out;
 }
 }  // namespace
+
+std::function<int(int64_t)> offsets_in_zone(const std::string& zone_name) {
+  auto clock = std::make_shared<ZoneClock>(zone_name);
+  return [clock](int64_t unix_s) { return clock->offset_minutes_at_s(unix_s); };
+}
 
 std::vector<double> Forecaster::pv_multipliers(size_t quantiles) const {
   return quantile_multipliers(recent_pv_ratios_, quantiles, 7);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace hepek::planner {
@@ -33,6 +34,11 @@ struct ForecastSettings {
   // Local UTC offset (minutes) at a Unix time: defines time of day and day type.
   std::function<int(int64_t)> offset_minutes = [](int64_t) { return 0; };
 };
+
+// The offsets of an IANA zone with its DST rules (lib/timeseries ZoneClock), for ForecastSettings; "" or
+// "UTC" = 0. Throws std::invalid_argument for an unknown zone. The function keeps its own clock: copies share
+// it, so call it from one thread.
+std::function<int(int64_t)> offsets_in_zone(const std::string& zone_name);
 
 class Forecaster {
  public:

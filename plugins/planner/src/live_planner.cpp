@@ -1,6 +1,3 @@
-#include <hepek/timeseries/iso8601.hpp>
-#include <hepek/timeseries/local_calendar.hpp>
-
 #include "live_planner.hpp"
 
 #include <algorithm>
@@ -9,6 +6,9 @@
 
 #include <fmt/format.h>
 #include <hepek/time.hpp>
+
+#include <hepek/timeseries/iso8601.hpp>
+#include <hepek/timeseries/local_calendar.hpp>
 
 #include "rule_based.hpp"
 #include "step_cost.hpp"

@@ -38,6 +38,7 @@ struct LivePlannerSettings {
   double horizon_hours = 48;
   int64_t stale_after_s = 1800;
   int soc_levels = 200;
+  std::string timezone = "UTC";  // IANA zone of the home: the forecaster's day types follow it
   ForecastSettings forecast;
 };
 
@@ -74,6 +75,8 @@ class LivePlanner {
   void on_pv_state(const nlohmann::json& state, int64_t now_s);
 
   Decision decide(int64_t now_s);
+
+  const LivePlannerSettings& settings() const { return settings_; }
 
   double cost_eur() const { return static_cast<double>(cost_micro_) / 1e6; }
   double cost_rule_based_eur() const { return static_cast<double>(rule_cost_micro_) / 1e6; }

@@ -16,6 +16,7 @@
 
 #include "backtest_command.hpp"
 #include "live_planner.hpp"
+#include "planner_settings.hpp"
 
 namespace hepek::planner {
 
@@ -52,12 +53,13 @@ class PlannerPlugin : public hepek::Plugin {
          "stand-in for a tariff plugin: read spot prices from this CSV (time,price_eur_per_mwh), published "
          "day-ahead "
          "at 13:00; the surcharges above apply"},
-        {"step_s", HEPEK_CONFIG_INTEGER, "900", false, "planning step; in simulation equal to [hub] step_s"},
+        {"step_s", HEPEK_CONFIG_INTEGER, "", false,
+         "planning step; default [hub] step_s (in simulation equal to it)"},
         {"horizon_h", HEPEK_CONFIG_FLOAT, "48.0", false, "planning horizon in hours"},
         {"stale_after_s", HEPEK_CONFIG_INTEGER, "1800", false, "inputs older than this are stale"},
         {"pv_model", HEPEK_CONFIG_STRING, "\"profile\"", false, "PV forecast: profile (learned) or clearsky"},
-        {"latitude", HEPEK_CONFIG_FLOAT, "52.37", false, "for pv_model = clearsky"},
-        {"longitude", HEPEK_CONFIG_FLOAT, "4.90", false, "for pv_model = clearsky"},
+        {"latitude", HEPEK_CONFIG_FLOAT, "", false, "for pv_model = clearsky; default [hub] latitude"},
+        {"longitude", HEPEK_CONFIG_FLOAT, "", false, "for pv_model = clearsky; default [hub] longitude"},
     };
   }
 
@@ -81,8 +83,8 @@ class PlannerPlugin : public hepek::Plugin {
         battery_(config.at("battery").get<std::string>()),
         load_(config.at("load").get<std::string>()),
         pv_(config.at("pv").get<std::string>()),
-        planner_(settings(config)),
-        step_s_(config.at("step_s").get<int64_t>()) {
+        planner_(live_planner_settings(config, host.hub_settings())),
+        step_s_(planner_.settings().step_s) {
     if (const auto path = config.at("prices_csv").get<std::string>(); !path.empty())
       price_csv_ = read_price_csv_file(path);
     if (battery_.empty() || load_.empty())
@@ -118,47 +120,6 @@ class PlannerPlugin : public hepek::Plugin {
   }
 
  private:
-  static LivePlannerSettings settings(const nlohmann::json& c) {
-    LivePlannerSettings s;
-    s.capacity_wh = c.at("capacity_wh").get<double>();
-    if (s.capacity_wh <= 0) throw std::invalid_argument("planner: capacity_wh must be positive");
-    s.battery.soc_min_wh = s.capacity_wh * c.at("soc_min_pct").get<double>() / 100;
-    s.battery.soc_max_wh = s.capacity_wh * c.at("soc_max_pct").get<double>() / 100;
-    if (!(s.battery.soc_min_wh >= 0 && s.battery.soc_min_wh < s.battery.soc_max_wh &&
-          s.battery.soc_max_wh <= s.capacity_wh))
-      throw std::invalid_argument("planner: need 0 <= soc_min_pct < soc_max_pct <= 100");
-    s.battery.charge_max_w = c.at("max_charge_w").get<double>();
-    s.battery.discharge_max_w = c.at("max_discharge_w").get<double>();
-    s.battery.charge_efficiency = c.at("charge_efficiency").get<double>();
-    s.battery.discharge_efficiency = c.at("discharge_efficiency").get<double>();
-    s.battery.wear_eur_per_mwh = c.at("wear_eur_per_mwh").get<double>();
-    for (double e : {s.battery.charge_efficiency, s.battery.discharge_efficiency})
-      if (!(e > 0 && e <= 1)) throw std::invalid_argument("planner: efficiencies must lie in (0, 1]");
-    const double import_max = c.at("grid_import_max_w").get<double>();
-    if (import_max > 0) s.grid.import_max_w = import_max;
-    const double fuse = c.at("main_fuse_a").get<double>();
-    if (fuse > 0)
-      s.grid.import_max_w =
-          std::min(s.grid.import_max_w, GridLimits::fuse_limit_w(fuse, c.at("phases").get<int>()));
-    const double export_max = c.at("grid_export_max_w").get<double>();
-    if (export_max >= 0) s.grid.export_max_w = export_max;
-    s.grid.allow_curtailment = c.at("allow_curtailment").get<bool>();
-    s.surcharges.import_eur_per_mwh = c.at("import_surcharge_eur_per_mwh").get<double>();
-    s.surcharges.export_eur_per_mwh = c.at("export_surcharge_eur_per_mwh").get<double>();
-    s.step_s = c.at("step_s").get<int64_t>();
-    if (s.step_s < 60 || 86400 % s.step_s != 0)
-      throw std::invalid_argument("planner: step_s must divide a day, >= 60");
-    s.horizon_hours = c.at("horizon_h").get<double>();
-    s.stale_after_s = c.at("stale_after_s").get<int64_t>();
-    const std::string model = c.at("pv_model").get<std::string>();
-    if (model != "profile" && model != "clearsky")
-      throw std::invalid_argument("planner: pv_model is 'profile' or 'clearsky', got '" + model + "'");
-    s.forecast.pv_model = model == "clearsky" ? PvModel::clear_sky : PvModel::profile;
-    s.forecast.latitude_deg = c.at("latitude").get<double>();
-    s.forecast.longitude_deg = c.at("longitude").get<double>();
-    return s;
-  }
-
   static nlohmann::json parse(std::string_view payload) {
     return nlohmann::json::parse(payload, nullptr,
                                  /*allow_exceptions=*/false);  // discarded → treated as absurd

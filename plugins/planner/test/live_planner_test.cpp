@@ -4,6 +4,7 @@
 #include <hepek/timeseries/local_calendar.hpp>
 
 #include "live_planner.hpp"
+#include "planner_settings.hpp"
 
 using namespace hepek::planner;
 using namespace hepek::timeseries;
@@ -151,4 +152,53 @@ TEST(PriceMessage, ParsesAndRejectsBadElements) {
   EXPECT_THROW(parse_price_message(json{{"prices", json::array({json{{"start", "yesterday"}}})}}),
                std::invalid_argument);
   EXPECT_THROW(parse_price_message(json{{"nothing", 1}}), std::invalid_argument);
+}
+
+// Issue 8: a planner table without location or step keys takes [hub]'s, and its day types follow [hub]
+// timezone with DST; keys in its own table still win.
+TEST(LivePlannerSettings, TakesLocationStepAndZoneFromHub) {
+  json config = {{"capacity_wh", 10000.0},
+                 {"max_charge_w", 5000.0},
+                 {"max_discharge_w", 5000.0},
+                 {"charge_efficiency", 0.95},
+                 {"discharge_efficiency", 0.95},
+                 {"soc_min_pct", 5.0},
+                 {"soc_max_pct", 100.0},
+                 {"wear_eur_per_mwh", 0.0},
+                 {"grid_import_max_w", 0.0},
+                 {"main_fuse_a", 0.0},
+                 {"phases", 1},
+                 {"grid_export_max_w", -1.0},
+                 {"allow_curtailment", true},
+                 {"import_surcharge_eur_per_mwh", 0.0},
+                 {"export_surcharge_eur_per_mwh", 0.0},
+                 {"horizon_h", 48.0},
+                 {"stale_after_s", 1800},
+                 {"pv_model", "clearsky"}};
+  const json hub = {{"name", "home"},
+                    {"timezone", "Europe/Amsterdam"},
+                    {"latitude", 51.44},
+                    {"longitude", 5.47},
+                    {"step_s", 300}};
+  const LivePlannerSettings s = live_planner_settings(config, hub);
+  EXPECT_DOUBLE_EQ(s.forecast.latitude_deg, 51.44);
+  EXPECT_DOUBLE_EQ(s.forecast.longitude_deg, 5.47);
+  EXPECT_EQ(s.step_s, 300);
+  EXPECT_EQ(s.timezone, "Europe/Amsterdam");
+  EXPECT_EQ(s.forecast.offset_minutes(parse_iso8601("2023-03-26T00:59:59Z")->unix_s), 60);
+  EXPECT_EQ(s.forecast.offset_minutes(parse_iso8601("2023-03-26T01:00:00Z")->unix_s), 120);
+  EXPECT_EQ(s.forecast.offset_minutes(parse_iso8601("2023-10-29T01:00:00Z")->unix_s), 60);
+
+  // The planner's own keys override [hub].
+  config["latitude"] = 40.0;
+  config["longitude"] = -3.7;
+  config["step_s"] = 900;
+  const LivePlannerSettings own = live_planner_settings(config, hub);
+  EXPECT_DOUBLE_EQ(own.forecast.latitude_deg, 40.0);
+  EXPECT_DOUBLE_EQ(own.forecast.longitude_deg, -3.7);
+  EXPECT_EQ(own.step_s, 900);
+
+  // An unknown zone is refused by name; no zone means UTC.
+  EXPECT_THROW(live_planner_settings(config, {{"timezone", "Mars/Olympus"}}), std::invalid_argument);
+  EXPECT_EQ(live_planner_settings(config, json::object()).forecast.offset_minutes(0), 0);
 }

@@ -1,6 +1,8 @@
 # hepek_add_test(NAME SOURCES src... LABELS unit|integration|slow [LIBS lib...] [TIMEOUT s])
-# One GoogleTest executable registered with CTest under the given labels. Tests run from the source
-# tree root so they can find ../shared/data and config/ by relative path; HEPEK_BINARY_DIR points at the build.
+# One GoogleTest executable registered with CTest under the given labels. Tests run from the source tree root;
+# HEPEK_SOURCE_DIR and HEPEK_BINARY_DIR in their environment locate the tree (config/, testdata/, node_modules/)
+# and the build. Tests find them through tests/support (hepek::testing::testdata() etc.), never by a path that
+# leaves the repository. HEPEK_TEST_ALLOW_MISSING=1 (local work only) turns a missing hub or anvil into a skip.
 function(hepek_add_test name)
   cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LABELS;LIBS" ${ARGN})
   if(NOT T_LABELS)
@@ -13,7 +15,7 @@ function(hepek_add_test name)
     set(T_TIMEOUT 300)
   endif()
   set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "HEPEK_BINARY_DIR=${CMAKE_BINARY_DIR};HEPEK_SOURCE_DIR=${CMAKE_SOURCE_DIR};HEPEK_SHARED_DIR=${CMAKE_SOURCE_DIR}/../shared")
+    ENVIRONMENT "HEPEK_BINARY_DIR=${CMAKE_BINARY_DIR};HEPEK_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
 endfunction()
 
 # hepek_add_bench(NAME SOURCES src... [LIBS lib...]): a Google Benchmark executable run by `make bench`.

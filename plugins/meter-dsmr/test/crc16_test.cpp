@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "test_support.hpp"
+#include "dsmr_test_data.hpp"
 
 using namespace hepek::dsmr;
 

@@ -4,9 +4,9 @@
 
 #include <sstream>
 
+#include "dsmr_test_data.hpp"
 #include "parse_command.hpp"
 #include "parser.hpp"
-#include "test_support.hpp"
 
 using namespace hepek::dsmr;
 using hepek::dsmr::test_data::dsmr_dir;

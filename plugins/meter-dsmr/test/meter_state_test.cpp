@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "dsmr_test_data.hpp"
 #include "parser.hpp"
-#include "test_support.hpp"
 
 using namespace hepek::dsmr;
 

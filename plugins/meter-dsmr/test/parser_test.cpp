@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "crc16.hpp"
-#include "test_support.hpp"
+#include "dsmr_test_data.hpp"
 
 using namespace hepek::dsmr;
 using hepek::dsmr::test_data::telegram_file;

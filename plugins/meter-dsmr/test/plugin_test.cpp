@@ -1,6 +1,6 @@
-// The built plugin library (hepek-meter-dsmr.so) loaded through its C entry point and driven as the hub
-// drives it: file replay in simulation and live, a real TCP bridge with a reconnect, and a serial port (a
-// pseudo-terminal).
+// The built plugin library (hepek-meter-dsmr.so) loaded through its C entry point on the SDK's fake host
+// (hepek/testing/fake_host.hpp) and driven as the hub drives it: file replay in simulation and live, a real
+// TCP bridge with a reconnect, and a serial port (a pseudo-terminal).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -17,30 +17,28 @@
 
 #include <nlohmann/json.hpp>
 
-#include "test_host.hpp"
-#include "test_support.hpp"
+#include <hepek/testing/fake_host.hpp>
+
+#include "dsmr_test_data.hpp"
 
 using namespace hepek::dsmr::test_data;
+using hepek::testing::FakeHost;
+using hepek::testing::PluginUnderTest;
+using hepek::testing::TempFile;
 using nlohmann::json;
 
 namespace {
 
-LoadedPlugin& plugin() {
-  static LoadedPlugin loaded(HEPEK_DSMR_PLUGIN_PATH);
+const PluginUnderTest& plugin() {
+  static const PluginUnderTest loaded = PluginUnderTest::from_library(HEPEK_DSMR_PLUGIN_PATH);
   return loaded;
 }
 
-std::string temp_file(const std::string& name, const std::string& content) {
-  const auto path =
-      std::filesystem::temp_directory_path() / ("hepek-dsmr-" + std::to_string(::getpid()) + "-" + name);
-  std::ofstream(path, std::ios::binary) << content;
-  return path.string();
-}
+// One instance of the meter on `host` (the instance id the hub would give it: grid_meter).
+using Instance = hepek::testing::FakeInstance;
 
-bool logged(const TestHost& host, int level, const std::string& text) {
-  for (const auto& [l, message] : host.logs())
-    if (l == level && message.find(text) != std::string::npos) return true;
-  return false;
+bool logged(const FakeHost& host, int level, const std::string& text) {
+  return host.logged(level, text);
 }
 
 }  // namespace
@@ -59,28 +57,21 @@ TEST(Plugin, Descriptor) {
 }
 
 TEST(Plugin, CliCommandThroughTheAbi) {
-  const hepek_cli_command& command = plugin().descriptor().commands[0];
-  hepek_command_context context{sizeof(hepek_command_context), nullptr, "/tmp", "{}", nullptr, nullptr};
   const std::string valid = dsmr_dir() + "/ndokter_telegram_v5.txt";
   const std::string broken = dsmr_dir() + "/ndokter_telegram_v5_BADCRC_line_removed.txt";
-  std::vector<std::string> args = {"dsmr parse", valid};
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
   ::testing::internal::CaptureStdout();
-  EXPECT_EQ(command.run(&context, static_cast<int>(argv.size()), argv.data()), 0);
-  args[1] = broken;
-  argv = {args[0].data(), args[1].data()};
-  EXPECT_EQ(command.run(&context, static_cast<int>(argv.size()), argv.data()), 1);
+  EXPECT_EQ(plugin().run_cli("dsmr parse", {valid}), 0);
+  EXPECT_EQ(plugin().run_cli("dsmr parse", {broken}), 1);
   const std::string out = ::testing::internal::GetCapturedStdout();
   EXPECT_EQ(out.rfind(R"({"ok":true,"crc":"6EEE","header":"/ISk5\\2MT382-1000")", 0), 0u) << out;
   EXPECT_NE(out.find(R"({"ok":false,"error":")"), std::string::npos) << out;
 }
 
 TEST(Plugin, ConfigErrorsRefuseTheInstance) {
-  TestHost host;
+  FakeHost host("grid_meter");
   auto message_of = [&](const std::string& config) {
     try {
-      Instance instance(plugin().descriptor(), host, config);
+      Instance instance(plugin(), host, json::parse(config));
     } catch (const std::exception& e) {
       return std::string(e.what());
     }
@@ -96,25 +87,25 @@ TEST(Plugin, ConfigErrorsRefuseTheInstance) {
 }
 
 TEST(Plugin, SimulationReplaysOneTelegramPerSenseStep) {
-  const std::string path =
-      temp_file("sim.txt", telegram_file("ndokter_telegram_v4_2.txt") +
-                               telegram_file("ndokter_telegram_v4_2_BADCRC_line_removed.txt") +
-                               telegram_file("ndokter_telegram_fluvius_v171.txt"));
-  TestHost host;
+  const TempFile file("sim.txt", telegram_file("ndokter_telegram_v4_2.txt") +
+                                     telegram_file("ndokter_telegram_v4_2_BADCRC_line_removed.txt") +
+                                     telegram_file("ndokter_telegram_fluvius_v171.txt"));
+  const std::string& path = file.path();
+  FakeHost host("grid_meter");
   host.simulation = true;
-  Instance instance(plugin().descriptor(), host, json{{"source", "file"}, {"path", path}}.dump());
+  Instance instance(plugin(), host, json{{"source", "file"}, {"path", path}});
   instance.start();
   EXPECT_TRUE(host.timers().empty());  // virtual time: the steps drive the replay, not a wall-clock timer
 
-  instance.step(HEPEK_PHASE_SENSE, host.now);
-  instance.step(HEPEK_PHASE_DECIDE, host.now);
-  instance.step(HEPEK_PHASE_ACT, host.now);
-  auto messages = host.messages();
+  instance.step(HEPEK_PHASE_SENSE, host.now_ms());
+  instance.step(HEPEK_PHASE_DECIDE, host.now_ms());
+  instance.step(HEPEK_PHASE_ACT, host.now_ms());
+  auto messages = host.published();
   ASSERT_EQ(messages.size(), 2u);
   EXPECT_EQ(messages[0].topic, "hepek/grid_meter/config");  // metadata before the first state
-  EXPECT_TRUE(messages[0].retain);
+  EXPECT_TRUE(messages[0].retained);
   EXPECT_EQ(messages[1].topic, "hepek/grid_meter/state");
-  EXPECT_TRUE(messages[1].retain);
+  EXPECT_TRUE(messages[1].retained);
   const json config = json::parse(messages[0].payload);
   EXPECT_EQ(config["device"], "grid_meter");
   EXPECT_EQ(config["manufacturer"], "KFM");
@@ -131,13 +122,13 @@ TEST(Plugin, SimulationReplaysOneTelegramPerSenseStep) {
   EXPECT_EQ(state["telegrams_rejected"], 0);
   EXPECT_EQ(state["ts"], "2023-11-14T22:13:20.000Z");  // the hub clock, not the meter's
 
-  instance.step(HEPEK_PHASE_SENSE, host.now += 1000);  // the bad-CRC telegram: logged, not published
-  EXPECT_EQ(host.messages().size(), 2u);
+  instance.step(HEPEK_PHASE_SENSE, host.now_ms() + 1000);  // the bad-CRC telegram: logged, not published
+  EXPECT_EQ(host.published().size(), 2u);
   EXPECT_TRUE(
       logged(host, HEPEK_LOG_WARNING, "rejected telegram #1 (1 accepted so far): line 71: CRC mismatch"));
 
-  instance.step(HEPEK_PHASE_SENSE, host.now += 1000);  // Belgian meter: new fields, so announced again
-  messages = host.messages();
+  instance.step(HEPEK_PHASE_SENSE, host.now_ms() + 1000);  // Belgian meter: new fields, so announced again
+  messages = host.published();
   ASSERT_EQ(messages.size(), 4u);
   EXPECT_EQ(messages[2].topic, "hepek/grid_meter/config");
   state = json::parse(messages[3].payload);
@@ -146,27 +137,25 @@ TEST(Plugin, SimulationReplaysOneTelegramPerSenseStep) {
   EXPECT_EQ(state["demand_peak_month"], 2589);
   EXPECT_EQ(state["water"], 872.234);
 
-  instance.step(HEPEK_PHASE_SENSE, host.now += 1000);  // the end of the file, no loop
-  EXPECT_EQ(host.messages().size(), 4u);
+  instance.step(HEPEK_PHASE_SENSE, host.now_ms() + 1000);  // the end of the file, no loop
+  EXPECT_EQ(host.published().size(), 4u);
   EXPECT_TRUE(logged(host, HEPEK_LOG_INFO, "finished after 3 telegrams"));
-  std::filesystem::remove(path);
 }
 
 TEST(Plugin, LiveFileReplayRunsOnATimerAndLoops) {
-  const std::string path = temp_file("live.txt", telegram_file("ndokter_telegram_v5.txt"));
-  TestHost host;
-  Instance instance(plugin().descriptor(), host,
-                    json{{"source", "file"}, {"path", path}, {"interval_ms", 250}, {"loop", true}}.dump());
+  const TempFile file("live.txt", telegram_file("ndokter_telegram_v5.txt"));
+  FakeHost host("grid_meter");
+  Instance instance(plugin(), host,
+                    json{{"source", "file"}, {"path", file.path()}, {"interval_ms", 250}, {"loop", true}});
   instance.start();
   const auto timers = host.timers();
   ASSERT_EQ(timers.size(), 1u);
   EXPECT_EQ(timers[0].period_ms, 250u);
-  for (int i = 0; i < 3; ++i) timers[0].callback(timers[0].user);
-  const auto states = host.states();
+  host.advance(3 * 250);  // the manual clock: the timer fires three times
+  const auto states = host.states("grid_meter");
   ASSERT_EQ(states.size(), 3u);
   EXPECT_EQ(json::parse(states[2])["telegrams_accepted"], 3);
   EXPECT_EQ(json::parse(states[2])["voltage_l1"], 230.0);
-  std::filesystem::remove(path);
 }
 
 // A ser2net-like bridge: the first connection sends a telegram in pieces and half of the next, then drops;
@@ -200,19 +189,18 @@ TEST(Plugin, TcpSourceReadsAndReconnects) {
     ::close(connection);
   });
 
-  TestHost host;
+  FakeHost host("grid_meter");
   {
-    Instance instance(
-        plugin().descriptor(), host,
-        json{{"source", "tcp"}, {"host", "127.0.0.1"}, {"port", port}, {"reconnect_ms", 50}}.dump());
+    Instance instance(plugin(), host,
+                      json{{"source", "tcp"}, {"host", "127.0.0.1"}, {"port", port}, {"reconnect_ms", 50}});
     instance.start();
-    EXPECT_TRUE(host.wait_for_states(2, std::chrono::seconds(10)));
+    EXPECT_TRUE(host.wait_for_states("grid_meter", 2, std::chrono::seconds(10)));
     done = true;
   }  // stop + destroy join the reader thread
   bridge.join();
   ::close(listener);
 
-  const auto states = host.states();
+  const auto states = host.states("grid_meter");
   ASSERT_EQ(states.size(), 2u);
   EXPECT_EQ(json::parse(states[0])["energy_import_tariff1"], 4426);
   const json second = json::parse(states[1]);
@@ -228,19 +216,19 @@ TEST(Plugin, SerialSourceReadsATty) {
   int master = -1, slave = -1;
   char name[256] = {};
   ASSERT_EQ(::openpty(&master, &slave, name, nullptr, nullptr), 0);
-  TestHost host;
+  FakeHost host("grid_meter");
   {
-    Instance instance(plugin().descriptor(), host, json{{"source", "serial"}, {"device", name}}.dump());
+    Instance instance(plugin(), host, json{{"source", "serial"}, {"device", name}});
     instance.start();
     // The plugin flushes input when it opens the port; give it a moment before the meter "sends".
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const std::string telegram = telegram_file("ndokter_telegram_fluvius_v171.txt");
     ASSERT_EQ(::write(master, telegram.data(), telegram.size()), static_cast<ssize_t>(telegram.size()));
-    EXPECT_TRUE(host.wait_for_states(1, std::chrono::seconds(10)));
+    EXPECT_TRUE(host.wait_for_states("grid_meter", 1, std::chrono::seconds(10)));
   }
   ::close(slave);
   ::close(master);
-  const auto states = host.states();
+  const auto states = host.states("grid_meter");
   ASSERT_EQ(states.size(), 1u);
   EXPECT_EQ(json::parse(states[0])["gas"], 112.384);
   EXPECT_TRUE(logged(host, HEPEK_LOG_INFO, std::string("reading serial port ") + name));

@@ -1,4 +1,4 @@
-// The shared telegrams (../shared/data/dsmr) against the peer's expectations, read at run time:
+// The test telegrams (testdata/dsmr) against the peer's expectations, read at run time:
 // expected_values.csv (values and units by OBIS code) and crc_expectations.csv (what must pass or fail).
 //
 // expected_values.csv is the peer's field mapping. Where its OBIS code is a wildcard ("0-x:24.1.0"), lacks
@@ -12,8 +12,8 @@
 #include <regex>
 #include <set>
 
+#include "dsmr_test_data.hpp"
 #include "parser.hpp"
-#include "test_support.hpp"
 
 using namespace hepek::dsmr;
 namespace t = hepek::dsmr::test_data;

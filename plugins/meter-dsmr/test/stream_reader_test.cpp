@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "test_support.hpp"
+#include "dsmr_test_data.hpp"
 
 using namespace hepek::dsmr;
 using hepek::dsmr::test_data::lf_only;

@@ -1,31 +1,21 @@
-// Helpers shared by the meter-dsmr tests: where the shared data lives and how to read it.
+// The DSMR test data (testdata/dsmr: real P1 telegrams and their expected values) as the meter-dsmr tests
+// read it; locating and reading files is the test kit's (tests/support). Header-only; throws when a file is
+// missing.
 #pragma once
 
-#include <cstdlib>
-#include <fstream>
 #include <sstream>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
+
 namespace hepek::dsmr::test_data {
 
-inline std::string shared_dir() {
-  const char* dir = std::getenv("HEPEK_SHARED_DIR");
-  return dir ? dir : "../shared";
-}
-
 inline std::string dsmr_dir() {
-  return shared_dir() + "/data/dsmr";
+  return hepek::testing::testdata_dir() + "/dsmr";
 }
 
-inline std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error("cannot open " + path + " (is HEPEK_SHARED_DIR set?)");
-  std::ostringstream buffer;
-  buffer << file.rdbuf();
-  return buffer.str();
-}
+using hepek::testing::read_file;
 
 inline std::string telegram_file(const std::string& name) {
   return read_file(dsmr_dir() + "/" + name);

@@ -7,7 +7,7 @@
 
 #include "csv_export.hpp"
 #include "recorder_store.hpp"
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace hepek::recorder {
 namespace {
@@ -19,7 +19,7 @@ constexpr int64_t kStart = 1'704'067'200'000;  // 2024-01-01T00:00:00Z
 // A hub data dir with a recorder instance "recorder" that recorded a little.
 void record_sample_history(const TempDir& dir, const std::string& instance = "recorder",
                            const std::string& below = "") {
-  const auto instance_dir = dir.path() / below / "plugins" / instance;
+  const auto instance_dir = std::filesystem::path(dir.path()) / below / "plugins" / instance;
   std::filesystem::create_directories(instance_dir);
   RecorderStore store((instance_dir / "recorder.db").string());
   auto meter = parse_device_metadata("meter", R"({"schema":1,"entities":[
@@ -41,7 +41,7 @@ struct Run {
 
 Run run(const TempDir& dir, std::vector<std::string> args) {
   std::ostringstream out, errors;
-  const int code = run_history_export({dir.path().string(), {}, {}}, args, out, errors);
+  const int code = run_history_export({dir.path(), {}, {}}, args, out, errors);
   return {code, out.str(), errors.str()};
 }
 
@@ -85,7 +85,8 @@ TEST(HistoryExport, FindsAnotherInstanceAndAnExplicitDatabase) {
   ASSERT_EQ(result.code, 0) << result.errors;
   EXPECT_EQ(result.out, "time,power\n2024-01-01T00:00:00Z,300\n");
   std::ostringstream out, errors;
-  const std::string database = (dir.path() / "plugins" / "history" / "recorder.db").string();
+  const std::string database =
+      (std::filesystem::path(dir.path()) / "plugins" / "history" / "recorder.db").string();
   EXPECT_EQ(run_history_export({},
                                {"--device", "meter", "--from", "2024-01-01", "--to", "2024-01-02",
                                 "--database", database, "--fields", "energy", "--resolution", "1d"},
@@ -124,7 +125,8 @@ TEST(HistoryExport, BadArgumentsAreExplainedAndExitOne) {
       {{"--device", "meter", "--from", "2024-01-01", "--to", "2024-01-02", "--fields", "volts"},
        "device 'meter' has no recorded field 'volts' (recorded: power, energy)"},
       {{"--device", "meter", "--from", "2024-01-01", "--to", "2024-01-02", "--instance", "nobody"},
-       "no recorder database at " + (dir.path() / "plugins" / "nobody" / "recorder.db").string()},
+       "no recorder database at " +
+           (std::filesystem::path(dir.path()) / "plugins" / "nobody" / "recorder.db").string()},
   };
   for (const auto& [args, expected] : cases) {
     const auto result = run(dir, args);

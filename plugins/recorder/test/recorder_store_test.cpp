@@ -11,7 +11,7 @@
 
 #include <hepek/timeseries/iso8601.hpp>
 #include "aggregate.hpp"
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace hepek::recorder {
 namespace {

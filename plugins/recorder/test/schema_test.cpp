@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "recorder_store.hpp"
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace hepek::recorder {
 namespace {

@@ -523,6 +523,13 @@ class FakeHost {
     record({topics::set_result(device), result.dump(), 1, false});
     return result;
   }
+  // Forgets every subscription and timer, as the hub does when an instance is gone (a test that checks
+  // stop() cleans up asserts subscriptions()/timers() are empty first).
+  void clear_subscriptions_and_timers() {
+    std::lock_guard lock(mutex_);
+    subscriptions_.clear();
+    timers_.clear();
+  }
   std::vector<std::string> subscriptions() const {
     std::lock_guard lock(mutex_);
     std::vector<std::string> filters;

@@ -254,10 +254,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
 }
 
 ChildProcess::~ChildProcess() {
-  if (!reaped_ && pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, &status_, 0);
-  }
+  // SIGTERM first: a hub stops its broker and anvil children only then (SIGKILL would orphan them).
+  terminate(10000);
 }
 
 void ChildProcess::terminate(int timeout_ms) {

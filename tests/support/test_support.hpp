@@ -116,7 +116,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
 CommandResult run_hepek(const std::vector<std::string>& args, const CommandOptions& options = {});
 
 // --- Processes ---------------------------------------------------------------------------------------------
-// A child process with stdout and stderr in a log file; SIGKILLed on destruction unless it was reaped.
+// A child process with stdout and stderr in a log file; on destruction SIGTERM, then SIGKILL after 10 s.
 class ChildProcess {
  public:
   ChildProcess(const std::vector<std::string>& argv, const std::string& log_path);

@@ -5,8 +5,13 @@
 #include "time_util.hpp"
 
 using namespace hepek::sim;
-using hepek::sim::test::household_csv;
-using hepek::sim::test::TempFile;
+using hepek::testing::TempFile;
+
+namespace {
+std::string household_csv() {
+  return hepek::testing::testdata("household/ausgrid_home12_retimed_2023_jul_nov_30min.csv");
+}
+}  // namespace
 
 namespace {
 std::int64_t at(const char* iso) {

@@ -62,8 +62,10 @@ TEST(SyntheticCloudiness, DeterministicPerSeed) {
 }
 
 TEST(PvReplay, ScalesTheHouseholdPvColumn) {
-  CsvSeries replay({hepek::sim::test::household_csv(), "pv_w", 0.5, false});
-  CsvSeries original({hepek::sim::test::household_csv(), "pv_w", 1.0, false});
+  CsvSeries replay({hepek::testing::testdata("household/ausgrid_home12_retimed_2023_jul_nov_30min.csv"),
+                    "pv_w", 0.5, false});
+  CsvSeries original({hepek::testing::testdata("household/ausgrid_home12_retimed_2023_jul_nov_30min.csv"),
+                      "pv_w", 1.0, false});
   const std::int64_t noon = parse_iso8601_ms("2023-07-03T12:00:00+02:00");
   EXPECT_NEAR(replay.energy_mwh(noon, 3'600'000) * 2, original.energy_mwh(noon, 3'600'000), 1);
 }

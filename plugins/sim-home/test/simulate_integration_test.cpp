@@ -4,87 +4,44 @@
 // hour).
 #include <gtest/gtest.h>
 
-#include <array>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
-#include <unistd.h>
 #include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string env(const char* name, const char* fallback) {
-  const char* value = std::getenv(name);
-  return value ? value : fallback;
-}
-
-std::string hepek_binary() {
-  return env("HEPEK_BINARY_DIR", "build") + "/bin/hepek";
-}
+namespace t = hepek::testing;
+using Outcome = t::CommandResult;
 
 std::string base_config_path() {
-  const std::string source = env("HEPEK_SOURCE_DIR", ".");
-  const std::string moved = source + "/config/examples/home-sim.toml";
-  return fs::exists(moved) ? moved : source + "/plugins/sim-home/home-sim.toml.example";
+  const std::string moved = t::source_dir() + "/config/examples/home-sim.toml";
+  return fs::exists(moved) ? moved : t::source_dir() + "/plugins/sim-home/home-sim.toml.example";
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-fs::path scratch_dir() {
-  const fs::path dir = fs::temp_directory_path() / ("hepek-simhome-it-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+// One scratch directory for the configs and data of this test program.
+const t::TempDir& scratch() {
+  static const t::TempDir dir;
   return dir;
 }
 
-// Removes the scratch directory when the test program ends.
-struct ScratchCleanup {
-  ~ScratchCleanup() {
-    std::error_code ignored;
-    fs::remove_all(fs::temp_directory_path() / ("hepek-simhome-it-" + std::to_string(::getpid())), ignored);
-  }
-} scratch_cleanup;
-
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
 Outcome run_simulate(const std::string& config, const std::string& from, int days) {
-  const fs::path dir = scratch_dir();
-  const std::string command = "HEPEK_DATA_DIR='" + (dir / "data").string() + "' '" + hepek_binary() +
-                              "' simulate --config '" + config + "' --from " + from + " --days " +
-                              std::to_string(days) + " --json --no-progress 2>'" +
-                              (dir / "stderr.txt").string() + "'";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  Outcome outcome;
-  if (!pipe) {
-    ADD_FAILURE() << "cannot run " << command;
-    return outcome;
-  }
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
-    outcome.out.append(buffer.data(), n);
-  outcome.status = ::pclose(pipe);
-  outcome.err = read_file((dir / "stderr.txt").string());
-  return outcome;
+  t::CommandOptions options;
+  options.timeout_s = 600;
+  options.environment = {{"HEPEK_DATA_DIR", scratch().file("data")}};
+  return t::run_hepek({"simulate", "--config", config, "--from", from, "--days", std::to_string(days),
+                       "--json", "--no-progress"},
+                      options);
 }
 
 // Runs `hepek simulate` and returns stdout; fails the test with stderr on a non-zero exit.
 std::string simulate(const std::string& config, const std::string& from, int days) {
   Outcome outcome = run_simulate(config, from, days);
-  EXPECT_EQ(outcome.status, 0) << config << "\n" << outcome.err;
+  EXPECT_EQ(outcome.exit_code, 0) << config << "\n" << outcome.err;
   return outcome.out;
 }
 
@@ -113,15 +70,13 @@ std::string replace_once(std::string text, const std::string& from, const std::s
 }
 
 std::string write_config(const std::string& name, const std::string& text) {
-  const std::string path = (scratch_dir() / name).string();
-  std::ofstream(path) << text;
-  return path;
+  return scratch().write(name, text);
 }
 
 }  // namespace
 
 TEST(SimulateHomeSim, YearIsDeterministicAndBalancedExactly) {
-  ASSERT_TRUE(fs::exists(hepek_binary())) << hepek_binary() << " is not built";
+  HEPEK_REQUIRE_HUB();
   const std::string first = simulate(base_config_path(), "2024-01-01", 365);
   const std::string second = simulate(base_config_path(), "2024-01-01", 365);
   ASSERT_FALSE(first.empty());
@@ -137,7 +92,7 @@ TEST(SimulateHomeSim, YearIsDeterministicAndBalancedExactly) {
 }
 
 TEST(SimulateHomeSim, RelayOffForAnHourMeansNoImportInThatHour) {
-  ASSERT_TRUE(fs::exists(hepek_binary())) << hepek_binary() << " is not built";
+  HEPEK_REQUIRE_HUB();
   std::string hours = "[";
   for (int hour = 0; hour < 24; ++hour) {
     char period[96];
@@ -149,7 +104,7 @@ TEST(SimulateHomeSim, RelayOffForAnHourMeansNoImportInThatHour) {
   }
   hours += "]";
   const std::string base =
-      read_file(base_config_path()) + "\nreport_periods = " + hours + "\n";  // grid is last
+      t::read_file(base_config_path()) + "\nreport_periods = " + hours + "\n";  // grid is last
   const auto baseline = nlohmann::json::parse(simulate(write_config("baseline.toml", base), "2024-01-15", 1));
   check_balance(baseline);
   const auto& base_periods = baseline.at("grid").at("periods");
@@ -180,15 +135,14 @@ TEST(SimulateHomeSim, RelayOffForAnHourMeansNoImportInThatHour) {
 }
 
 TEST(SimulateHomeSim, CsvLoadOutsideItsDataFailsClearlyOrWraps) {
-  ASSERT_TRUE(fs::exists(hepek_binary())) << hepek_binary() << " is not built";
-  const std::string csv =
-      env("HEPEK_SHARED_DIR", "../shared") + "/data/household/ausgrid_home12_retimed_2023_jul_nov_30min.csv";
-  const std::string base = read_file(base_config_path());
+  HEPEK_REQUIRE_HUB();
+  const std::string csv = t::testdata("household/ausgrid_home12_retimed_2023_jul_nov_30min.csv");
+  const std::string base = t::read_file(base_config_path());
   const std::string from_csv =
       replace_once(base, "source = \"synthetic\"", "source = \"csv\"\ncsv = \"" + csv + "\"");
   // 2024 is outside the data (2023-06-30 .. 2023-11-27): the hub refuses to run and says why.
   const Outcome refused = run_simulate(write_config("csv.toml", from_csv), "2024-01-01", 1);
-  EXPECT_NE(refused.status, 0);
+  EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.err.find("has no `load_w` data for 2023-12-31T23:00:00Z"), std::string::npos)
       << refused.err;
   EXPECT_NE(refused.err.find("wrap = true"), std::string::npos) << refused.err;

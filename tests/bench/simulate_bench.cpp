@@ -74,7 +74,7 @@ int main() {
     out["models_only_year_ms"] = std::round(ms * 10) / 10;
     out["hub_overhead_factor"] = std::round(out["home_sim"]["wall_s"].get<double>() * 1000 / ms * 10) / 10;
   }
-  if (std::filesystem::exists("../shared/data/prices/nl_day_ahead_2023_hourly.csv"))
+  if (std::filesystem::exists("testdata/prices/nl_day_ahead_2023_hourly.csv"))  // run from the source root
     out["planner_home"] = simulate(build, "config/examples/planner-home.toml", "2023-01-01", days);
   std::cout << out.dump(2) << std::endl;
   return 0;

@@ -1,14 +1,6 @@
 // Integration: the client against a real anvil node (npm @foundry-rs/anvil-linux-amd64). Signs and sends an
 // EIP-1559 transfer, a legacy EIP-155 transfer and a contract creation from anvil's first dev account, waits
-// for receipts and checks balances to the wei. Skips only when the anvil binary is not installed.
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+// for receipts and checks balances to the wei. Fails when the anvil binary is not installed (npm ci).
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -25,73 +17,19 @@
 #include "hepek/eth/transaction.hpp"
 #include "hepek/eth/tx_sender.hpp"
 #include "hepek/eth/typed_messages.hpp"
-
-extern char** environ;
+#include "test_support.hpp"
 
 namespace hepek::eth {
 namespace {
 
 constexpr const char* kDevKey = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
-std::filesystem::path anvil_binary() {
-  const char* source = std::getenv("HEPEK_SOURCE_DIR");
-  return std::filesystem::path(source ? source : ".") / "node_modules/.bin/anvil";
-}
-
-int free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof(address);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
-    throw std::runtime_error("cannot find a free loopback port");
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 class Anvil : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto binary = anvil_binary();
-    if (!std::filesystem::exists(binary)) GTEST_SKIP() << "anvil not installed at " << binary << " (npm ci)";
-    const int port = free_loopback_port();
-    const std::string port_text = std::to_string(port);
-    const std::string log_path = ::testing::TempDir() + "hepek_eth_anvil_" + port_text + ".log";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    std::vector<std::string> args = {binary.string(), "--host", "127.0.0.1", "--port", port_text, "--silent"};
-    std::vector<char*> argv;
-    for (auto& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    const int spawned = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ASSERT_EQ(spawned, 0) << "cannot start " << binary;
-    url_ = "http://127.0.0.1:" + port_text;
-    RpcClient probe(url_, std::chrono::seconds(2));
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    for (;;) {
-      try {
-        probe.chain_id();
-        return;
-      } catch (const RpcError& error) {
-        if (std::chrono::steady_clock::now() > deadline) FAIL() << "anvil did not answer: " << error.what();
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-    }
-  }
-
-  void TearDown() override {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
+    HEPEK_REQUIRE_ANVIL();
+    anvil_ = std::make_unique<hepek::testing::AnvilProcess>();
+    url_ = anvil_->url();
   }
 
   // Completes the transaction from the node (nonce, fees, gas), signs it with `key`, sends it and waits for
@@ -108,7 +46,7 @@ class Anvil : public ::testing::Test {
     return sent.receipt;
   }
 
-  pid_t pid_ = -1;
+  std::unique_ptr<hepek::testing::AnvilProcess> anvil_;  // the test kit's anvil (tests/support)
   std::string url_;
 };
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "hepek/timeseries/household_series.hpp"
+#include "test_support.hpp"
 
 namespace hepek::timeseries {
 namespace {
@@ -24,10 +25,7 @@ std::string error_of(const std::string& text) {
   }
   return "no error";
 }
-std::string testdata(const std::string& file) {
-  const char* source = std::getenv("HEPEK_SOURCE_DIR");
-  return std::string(source ? source : ".") + "/testdata/" + file;
-}
+using hepek::testing::testdata;  // the test kit's: <source dir>/testdata/<file>
 
 TEST(PriceCsv, SpringForwardDayHas23Hours) {
   std::string text = "time,price_eur_per_mwh\n";

@@ -7,9 +7,9 @@
 
 #include <benchmark/benchmark.h>
 
-#include "../test/anvil_process.hpp"
 #include "member_service.hpp"
 #include "operator_service.hpp"
+#include "test_support.hpp"
 
 namespace hepek::ergon {
 namespace {

@@ -7,11 +7,11 @@
 
 #include <gtest/gtest.h>
 
-#include "anvil_process.hpp"
 #include "hepek/eth/keccak.hpp"
 #include "member_service.hpp"
 #include "operator_service.hpp"
 #include "pricing.hpp"
+#include "test_support.hpp"
 
 namespace hepek::ergon {
 namespace {
@@ -51,7 +51,7 @@ SignedProof sign_with(const eth::PrivateKey& key, const eth::BalanceProof& proof
 class ChainLifecycle : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::AnvilProcess::installed()) GTEST_SKIP() << "anvil not installed (npm ci)";
+    HEPEK_REQUIRE_ANVIL();
     anvil = std::make_unique<testing::AnvilProcess>();
     OperatorConfig config;
     config.data_dir = (dirs.root / "operator").string();

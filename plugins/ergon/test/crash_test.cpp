@@ -17,14 +17,13 @@
 
 #include <gtest/gtest.h>
 
-#include "anvil_process.hpp"
 #include "member_store.hpp"
 #include "operator_store.hpp"
 #include "test_support.hpp"
 
 namespace {
 
-using hepek::ergon::testing::AnvilProcess;
+using hepek::testing::AnvilProcess;
 namespace t = hepek::testing;
 namespace e = hepek::eth;
 
@@ -53,7 +52,7 @@ bool acked_at(const t::Received& m, std::uint64_t meter_wh, std::uint64_t baseli
 }
 
 TEST(ErgonCrash, KillPointsLoseNothingCountNothingTwiceAndBothAgree) {
-  if (!AnvilProcess::installed()) GTEST_SKIP() << "anvil not installed";
+  HEPEK_REQUIRE_ANVIL();
   AnvilProcess anvil;
   t::TempDir dir;
   const int port = t::free_port();

@@ -11,13 +11,12 @@
 
 #include <gtest/gtest.h>
 
-#include "anvil_process.hpp"
 #include "credit_policy.hpp"
 #include "test_support.hpp"
 
 namespace {
 
-using hepek::ergon::testing::AnvilProcess;
+using hepek::testing::AnvilProcess;
 namespace t = hepek::testing;
 
 std::string hhmm(int minute) {
@@ -64,7 +63,7 @@ bool field_is(const t::Received& m, const char* field, const std::string& value)
 }
 
 TEST(ErgonLive, RelayFollowsCreditProtectedHoursAndTopUps) {
-  if (!AnvilProcess::installed()) GTEST_SKIP() << "anvil not installed";
+  HEPEK_REQUIRE_ANVIL();
   AnvilProcess anvil;
   t::TempDir dir;
   const int port = t::free_port();

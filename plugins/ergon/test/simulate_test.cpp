@@ -8,13 +8,12 @@
 
 #include <gtest/gtest.h>
 
-#include "anvil_process.hpp"
 #include "hepek/eth/uint256.hpp"
 #include "test_support.hpp"
 
 namespace {
 
-using hepek::ergon::testing::AnvilProcess;
+using hepek::testing::AnvilProcess;
 namespace t = hepek::testing;
 
 constexpr std::uint64_t kStart = 1704063600;  // 2024-01-01T00:00:00+01:00
@@ -39,7 +38,7 @@ nlohmann::json simulate(const std::string& config_path, int days, std::string* l
 
 // The example exactly as proposed, on the core's embedded chain (its own anvil on a free port).
 TEST(ErgonSimulate, AWeekOfPrepaidHomeReconciles) {
-  if (!AnvilProcess::installed()) GTEST_SKIP() << "anvil not installed";
+  HEPEK_REQUIRE_ANVIL();
   t::TempDir dir;
   const std::string config = dir.path() + "/prepaid-home.toml";
   t::write_file(config, config_for("embedded\"\nport = " + std::to_string(t::free_port()) + "\n#\"",
@@ -67,7 +66,7 @@ TEST(ErgonSimulate, AWeekOfPrepaidHomeReconciles) {
 }
 
 TEST(ErgonSimulate, MemberWithoutSigningGrantsIsRefused) {
-  if (!AnvilProcess::installed()) GTEST_SKIP() << "anvil not installed";
+  HEPEK_REQUIRE_ANVIL();
   AnvilProcess anvil(kStart - 100);
   t::TempDir dir;
   const std::string config = dir.path() + "/prepaid-home.toml";

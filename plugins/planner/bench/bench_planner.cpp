@@ -23,16 +23,17 @@ using namespace hepek::timeseries;
 
 namespace {
 
-std::string shared_dir() {
-  const char* dir = std::getenv("HEPEK_SHARED_DIR");
-  return dir ? dir : "../shared";
+// The repository's testdata/ (scripts/run-benchmarks runs from the source root; HEPEK_SOURCE_DIR overrides).
+std::string testdata_dir() {
+  const char* dir = std::getenv("HEPEK_SOURCE_DIR");
+  return std::string(dir ? dir : ".") + "/testdata";
 }
 
 const PlanningProblem& problem() {
   static const PlanningProblem instance = [] {
-    const auto prices = read_price_csv_file(shared_dir() + "/data/prices/nl_day_ahead_2023_hourly.csv");
-    const auto home = read_household_csv_file(
-        shared_dir() + "/data/household/ausgrid_home12_retimed_2023_jul_nov_30min.csv");
+    const auto prices = read_price_csv_file(testdata_dir() + "/prices/nl_day_ahead_2023_hourly.csv");
+    const auto home =
+        read_household_csv_file(testdata_dir() + "/household/ausgrid_home12_retimed_2023_jul_nov_30min.csv");
     PlanningProblem p;
     p.step_s = 900;
     p.soc_start_wh = 5000;

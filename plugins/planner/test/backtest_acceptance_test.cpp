@@ -1,16 +1,16 @@
-// Issue 5 acceptance: the planner captures at least 90 % of the oracle's savings on the shared data and its
+// Issue 5 acceptance: the planner captures at least 90 % of the oracle's savings on the test data and its
 // load forecast beats naive persistence. Slow (a full 118-day MPC replay).
 #include <cstdlib>
 
 #include <gtest/gtest.h>
 
 #include "backtest.hpp"
+#include "test_support.hpp"
 
 using namespace hepek::planner;
 
 TEST(BacktestAcceptance, NlPricesAusgridHome118Days) {
-  const char* dir = std::getenv("HEPEK_SHARED_DIR");
-  const std::string data = std::string(dir ? dir : "../shared") + "/data/";
+  const std::string data = hepek::testing::testdata_dir() + "/";
   const std::vector<std::string> args = {"--prices",
                                          data + "prices/nl_day_ahead_2023_hourly.csv",
                                          "--household",

@@ -8,14 +8,14 @@
 #include <hepek/timeseries/local_calendar.hpp>
 
 #include "backtest.hpp"
+#include "test_support.hpp"
 
 using namespace hepek::planner;
 using namespace hepek::timeseries;
 
 namespace {
 std::string shared(const std::string& path) {
-  const char* dir = std::getenv("HEPEK_SHARED_DIR");
-  return std::string(dir ? dir : "../shared") + "/data/" + path;
+  return hepek::testing::testdata(path);
 }
 std::vector<std::string> base_args() {
   return {"--prices",

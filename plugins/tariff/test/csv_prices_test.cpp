@@ -8,6 +8,7 @@
 #include <hepek/timeseries/iso8601.hpp>
 #include <hepek/timeseries/local_calendar.hpp>
 #include "csv_prices.hpp"
+#include "test_support.hpp"
 
 using namespace hepek::tariff;
 
@@ -144,9 +145,7 @@ TEST(CsvPrices, MalformedFilesNameFileAndLine) {
 }
 
 TEST(CsvPrices, RealNetherlandsYearReadsWhole) {
-  const char* shared = std::getenv("HEPEK_SHARED_DIR");
-  const std::string path =
-      std::string(shared ? shared : "../shared") + "/data/prices/nl_day_ahead_2023_hourly.csv";
+  const std::string path = hepek::testing::testdata("prices/nl_day_ahead_2023_hourly.csv");
   const auto prices = read_csv_prices_file(path);
   EXPECT_EQ(prices.grid.size(), 8760u);
   EXPECT_EQ(prices.grid.gaps(), 0);

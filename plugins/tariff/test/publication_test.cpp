@@ -9,6 +9,7 @@
 #include "day_ahead_visibility.hpp"
 #include "live_planner.hpp"
 #include "price_publication.hpp"
+#include "test_support.hpp"
 
 using namespace hepek::tariff;
 
@@ -18,8 +19,7 @@ std::int64_t at(const char* iso) {
   return hepek::timeseries::parse_iso8601(iso)->unix_s;
 }
 std::string nl_prices_path() {
-  const char* shared = std::getenv("HEPEK_SHARED_DIR");
-  return std::string(shared ? shared : "../shared") + "/data/prices/nl_day_ahead_2023_hourly.csv";
+  return hepek::testing::testdata("prices/nl_day_ahead_2023_hourly.csv");
 }
 TariffComposition dutch() {
   return composition_from_config({{"grid_fee_eur_per_mwh", 40.0},

@@ -203,10 +203,10 @@ step_s = 900
 id = "tariff"
 type = "tariff"
 source = "csv"
-csv = "{}/data/prices/nl_day_ahead_2023_hourly.csv"
+csv = "{}"
 grid_fee_eur_per_mwh = 100.0
 )",
-                                 shared_dir()));
+                                 testdata("prices/nl_day_ahead_2023_hourly.csv")));
   const auto result =
       run_command({hepek_binary(), "--config", config, "--data-dir", temp_.path() + "/sim-data", "simulate",
                    "--from", "2023-10-27", "--days", "3", "--json"});

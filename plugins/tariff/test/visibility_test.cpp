@@ -8,6 +8,7 @@
 #include <hepek/timeseries/price_series.hpp>
 #include "csv_prices.hpp"
 #include "day_ahead_visibility.hpp"
+#include "test_support.hpp"
 
 using namespace hepek::tariff;
 
@@ -16,8 +17,7 @@ std::int64_t at(const char* iso) {
   return hepek::timeseries::parse_iso8601(iso)->unix_s;
 }
 std::string nl_prices_path() {
-  const char* shared = std::getenv("HEPEK_SHARED_DIR");
-  return std::string(shared ? shared : "../shared") + "/data/prices/nl_day_ahead_2023_hourly.csv";
+  return hepek::testing::testdata("prices/nl_day_ahead_2023_hourly.csv");
 }
 }  // namespace
 

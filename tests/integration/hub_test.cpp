@@ -1,9 +1,7 @@
 // The hub as a user runs it: `hepek run` with a real embedded Mosquitto on a free port, observed from outside
 // with the generated observer/admin accounts.
 #include <gtest/gtest.h>
-#include <pwd.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -47,6 +45,7 @@ class HubTest : public ::testing::Test {
   int port_ = 0;
   std::string data_dir_;
   std::string config_;
+  std::string log_;
 };
 
 TEST_F(HubTest, BridgeComesOnlineWithinTwoSecondsAndGoesOfflineOnSigterm) {
@@ -224,25 +223,17 @@ TEST_F(HubTest, KilledBrokerIsRestartedAndEveryPluginReconnects) {
 
 TEST_F(HubTest, TakenPortIsAClearErrorSuggestingAnExternalBroker) {
   // Occupy the port with a plain Mosquitto first.
-  TempDir other;
-  write_file(other.path() + "/m.conf",
-             "listener " + std::to_string(port_) + " 127.0.0.1\nallow_anonymous true\n");
-  HubProcess* none = nullptr;
-  (void)none;
-  const pid_t squatter = fork();
-  if (squatter == 0) {
-    execlp("mosquitto", "mosquitto", "-c", (other.path() + "/m.conf").c_str(), nullptr);
-    _exit(127);
+  int exit_code = -1;
+  {
+    BrokerProcess squatter(port_, "allow_anonymous true\n");
+    auto hub = start(kProbeConfig);
+    exit_code = hub->wait(15000);
+    log_ = hub->log();
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  auto hub = start(kProbeConfig);
-  const int exit_code = hub->wait(15000);
-  kill(squatter, SIGTERM);
-  waitpid(squatter, nullptr, 0);
   EXPECT_EQ(exit_code, 1);
-  EXPECT_NE(hub->log().find("already in use"), std::string::npos) << hub->log();
-  EXPECT_NE(hub->log().find("broker = \"mqtt://localhost:" + std::to_string(port_) + "\""), std::string::npos)
-      << hub->log();
+  EXPECT_NE(log_.find("already in use"), std::string::npos) << log_;
+  EXPECT_NE(log_.find("broker = \"mqtt://localhost:" + std::to_string(port_) + "\""), std::string::npos)
+      << log_;
 }
 
 TEST_F(HubTest, RefusedPluginsAreNamedAndTheOthersCarryOn) {
@@ -345,23 +336,11 @@ namespace {
 
 TEST_F(HubTest, ExternalBrokerIsUsedWithItsConfiguredAccount) {
   // A broker that is not ours: plain Mosquitto with its own password file.
-  TempDir broker;
+  TempDir broker_files;
   const int port = free_port();
-  write_file(broker.path() + "/passwd", "site:site-secret\n");
-  ASSERT_EQ(run_command({"mosquitto_passwd", "-U", broker.path() + "/passwd"}).exit_code, 0);
-  // Run as our own user: as root, Mosquitto would drop to "mosquitto", which cannot read the private temp
-  // dir.
-  write_file(broker.path() + "/m.conf", "listener " + std::to_string(port) +
-                                            " 127.0.0.1\nallow_anonymous false\n"
-                                            "password_file " +
-                                            broker.path() + "/passwd\nuser " + getpwuid(geteuid())->pw_name +
-                                            "\n");
-  const pid_t mosquitto = fork();
-  if (mosquitto == 0) {
-    execlp("mosquitto", "mosquitto", "-c", (broker.path() + "/m.conf").c_str(), nullptr);
-    _exit(127);
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  write_file(broker_files.path() + "/passwd", "site:site-secret\n");
+  ASSERT_EQ(run_command({"mosquitto_passwd", "-U", broker_files.path() + "/passwd"}).exit_code, 0);
+  BrokerProcess broker(port, "allow_anonymous false\npassword_file " + broker_files.path() + "/passwd\n");
   const std::string body = "[[plugin]]\nid = \"hello\"\ntype = \"hello-meter\"\ninterval_ms = 100\n";
   std::string text = "[bus]\nbroker = \"mqtt://127.0.0.1:" + std::to_string(port) +
                      "\"\nusername = \"site\"\npassword = \"site-secret\"\n" + body;
@@ -375,8 +354,6 @@ TEST_F(HubTest, ExternalBrokerIsUsedWithItsConfiguredAccount) {
       << hub.log();
   EXPECT_TRUE(watcher.wait_for("hepek/hello/state", {}, 10000)) << hub.log();
   hub.terminate();
-  kill(mosquitto, SIGTERM);
-  waitpid(mosquitto, nullptr, 0);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // A third party's view of the SDK: install it to a prefix, build sdk/examples/hello-meter out of tree with
-// find_package(hepek-sdk) + hepek_add_plugin(), load the result into a running hub and see its messages on
-// the bus.
+// find_package(hepek-sdk) + hepek_add_plugin(), run its unit test on the installed fake host, load the plugin
+// into a running hub and see its messages on the bus.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -11,6 +11,7 @@
 using namespace hepek::testing;
 
 TEST(SdkOutOfTree, InstalledSdkBuildsTheExampleAndTheHubLoadsIt) {
+  HEPEK_REQUIRE_HUB();
   TempDir temp;
   const std::string prefix = temp.path() + "/prefix";
   const std::string build = temp.path() + "/build";
@@ -24,6 +25,11 @@ TEST(SdkOutOfTree, InstalledSdkBuildsTheExampleAndTheHubLoadsIt) {
   auto compile = run_command({"cmake", "--build", build, "-j2"}, 600);
   ASSERT_EQ(compile.exit_code, 0) << compile.out << compile.err;
   ASSERT_TRUE(std::filesystem::exists(build + "/hepek-hello-meter.so"));
+  // The example's unit test, built against the installed fake host (hepek/testing/fake_host.hpp), passes.
+  ASSERT_TRUE(std::filesystem::exists(prefix + "/include/hepek/testing/fake_host.hpp"));
+  auto unit_test = run_command({build + "/hello_meter_test"});
+  EXPECT_EQ(unit_test.exit_code, 0) << unit_test.out << unit_test.err;
+  EXPECT_NE(unit_test.out.find("[  PASSED  ] 3 tests."), std::string::npos) << unit_test.out;
 
   const int port = free_port();
   const std::string data_dir = temp.path() + "/data";

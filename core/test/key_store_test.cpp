@@ -7,13 +7,14 @@
 #include <fstream>
 
 #include "key_store.hpp"
+#include "test_support.hpp"
 
 using namespace hepek::core;
 
 namespace {
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("hepek-key-" + std::to_string(getpid()) + "-" + name))
-      .string();
+  static const hepek::testing::TempDir dir;  // the test kit's: removed when the test program ends
+  return dir.file("key-" + name);
 }
 }  // namespace
 

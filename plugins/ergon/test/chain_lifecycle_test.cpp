@@ -21,14 +21,12 @@ const eth::PrivateKey kDeviceKey =
     eth::PrivateKey::from_hex("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318");
 
 struct Dirs {
-  std::filesystem::path root;
+  hepek::testing::TempDir temp;  // removed with everything in it
+  std::filesystem::path root = temp.path();
   Dirs() {
-    root = std::filesystem::temp_directory_path() /
-           ("ergon_chain_" + std::to_string(::getpid()) + "_" + std::to_string(std::random_device{}()));
     std::filesystem::create_directories(root / "operator");
     std::filesystem::create_directories(root / "member");
   }
-  ~Dirs() { std::filesystem::remove_all(root); }
 };
 
 MemberConfig member_config(const std::string& dir, const std::string& url, const eth::PrivateKey& device) {

@@ -4,21 +4,16 @@
 
 #include "member_store.hpp"
 #include "operator_store.hpp"
+#include "test_support.hpp"
 
 namespace hepek::ergon {
 namespace {
 
+// The test kit's directory for this run, removed when the test binary exits.
 std::filesystem::path temp_dir() {
-  return std::filesystem::temp_directory_path() / ("ergon_stores_" + std::to_string(::getpid()));
+  static const hepek::testing::TempDir dir;
+  return dir.path();
 }
-
-// Removes this run's directory when the test binary exits.
-const struct TempDirCleanup {
-  ~TempDirCleanup() {
-    std::error_code ignored;
-    std::filesystem::remove_all(temp_dir(), ignored);
-  }
-} cleanup;
 
 std::string temp_path(const std::string& name) {
   const auto dir = temp_dir();

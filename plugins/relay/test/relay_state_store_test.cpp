@@ -6,12 +6,15 @@
 #include <unistd.h>
 
 #include "relay_state_store.hpp"
+#include "test_support.hpp"
 
 using hepek::relay::RelayStateStore;
 
 namespace {
+// An empty directory path below the test kit's directory for this run (removed when the program ends).
 std::filesystem::path fresh_dir() {
-  auto dir = std::filesystem::temp_directory_path() / ("hepek-relay-test-" + std::to_string(::getpid()));
+  static const hepek::testing::TempDir root;
+  const auto dir = std::filesystem::path(root.path()) / "relay";
   std::filesystem::remove_all(dir);
   return dir;
 }

@@ -8,7 +8,8 @@
 
 namespace hepek::core {
 
-// Milliseconds of "90s", "5m", "2h", "1d", "250ms" or a plain number of seconds; nullopt when malformed.
+// Milliseconds of "90s", "5m", "2h", "1d", "250ms", a combination such as "1h30m", or a plain number of
+// seconds; nullopt when malformed.
 std::optional<int64_t> parse_duration_ms(const std::string& text);
 
 // Removes "--name value" (or "--name=value") from args and returns the value; throws when the value is

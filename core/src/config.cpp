@@ -4,10 +4,14 @@
 #include <fmt/format.h>
 
 #include <toml++/toml.h>
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "cli_options.hpp"
 #include "embedded_config.hpp"
 
 namespace hepek::core {
@@ -17,33 +21,76 @@ std::string ConfigError::to_string() const {
   return fmt::format("{}: {}", file, message);
 }
 
+namespace {
+
+SchemaRow one_of(SchemaRow row, std::vector<std::string> allowed) {
+  row.allowed = std::move(allowed);
+  return row;
+}
+
+SchemaRow within(SchemaRow row, double minimum, double maximum) {
+  row.minimum = minimum;
+  row.maximum = maximum;
+  return row;
+}
+
+SchemaRow checked(SchemaRow row, std::function<std::string(const nlohmann::json&)> check) {
+  row.check = std::move(check);
+  return row;
+}
+
+std::string check_timezone(const nlohmann::json& value) {
+  try {
+    date::locate_zone(value.get<std::string>());
+    return "";
+  } catch (const std::exception&) {
+    return "is not an IANA time zone name such as \"Europe/Amsterdam\"";
+  }
+}
+
+std::string check_broker(const nlohmann::json& value) {
+  const auto parsed = parse_broker_address(value.get<std::string>());
+  if (const auto* error = std::get_if<std::string>(&parsed)) return "is not a broker address: " + *error;
+  return "";
+}
+
+}  // namespace
+
 const Schema& hub_schema() {
   static const Schema schema{
       {"name", HEPEK_CONFIG_STRING, "\"hepek\"", false, "Name of this hub"},
+      // Stays relative to the working directory (not the config file): it is where this run keeps its state.
       {"data_dir", HEPEK_CONFIG_STRING, "\"./data\"", false,
        "Databases, keys and broker files (created 0700)"},
-      {"timezone", HEPEK_CONFIG_STRING, "\"Europe/Amsterdam\"", false, "The home's IANA time zone"},
-      {"log_level", HEPEK_CONFIG_STRING, "\"info\"", false, "debug, info, warning or error"},
+      checked({"timezone", HEPEK_CONFIG_STRING, "\"Europe/Amsterdam\"", false, "The home's IANA time zone"},
+              check_timezone),
+      one_of({"log_level", HEPEK_CONFIG_STRING, "\"info\"", false, "debug, info, warning or error"},
+             {"debug", "info", "warning", "error"}),
       {"plugin_dirs", HEPEK_CONFIG_STRING_ARRAY, "[]", false,
        "Extra directories to load plugins from (the built-in plugin directory is always searched)"},
-      {"step_s", HEPEK_CONFIG_INTEGER, "900", false, "Lock-step period in seconds (sense, decide, act)"},
-      {"latitude", HEPEK_CONFIG_FLOAT, "52.37", false, "The home's latitude in degrees"},
-      {"longitude", HEPEK_CONFIG_FLOAT, "4.90", false, "The home's longitude in degrees"},
+      within(
+          {"step_s", HEPEK_CONFIG_INTEGER, "900", false, "Lock-step period in seconds (sense, decide, act)"},
+          1, 86400),
+      within({"latitude", HEPEK_CONFIG_FLOAT, "52.37", false, "The home's latitude in degrees"}, -90, 90),
+      within({"longitude", HEPEK_CONFIG_FLOAT, "4.90", false, "The home's longitude in degrees"}, -180, 180),
   };
   return schema;
 }
 
 const Schema& bus_schema() {
   static const Schema schema{
-      {"broker", HEPEK_CONFIG_STRING, "\"embedded\"", false,
-       "\"embedded\" (a supervised Mosquitto) or mqtt://host:port / mqtts://host:port"},
+      checked({"broker", HEPEK_CONFIG_STRING, "\"embedded\"", false,
+               "\"embedded\" (a supervised Mosquitto) or mqtt://host:port / mqtts://host:port"},
+              check_broker),
       {"bind_address", HEPEK_CONFIG_STRING, "\"127.0.0.1\"", false,
        "Listener address of the embedded broker"},
-      {"port", HEPEK_CONFIG_INTEGER, "1883", false, "Port of the embedded broker"},
+      within({"port", HEPEK_CONFIG_INTEGER, "1883", false, "Port of the embedded broker"}, 1, 65535),
       {"username", HEPEK_CONFIG_STRING, "\"\"", false, "External broker user"},
       {"password", HEPEK_CONFIG_STRING, "\"\"", false, "External broker password"},
-      {"client", HEPEK_CONFIG_STRING, "\"mosquitto\"", false, "MQTT client library: mosquitto or paho"},
-      {"keepalive_s", HEPEK_CONFIG_INTEGER, "30", false, "MQTT keep-alive in seconds"},
+      one_of(
+          {"client", HEPEK_CONFIG_STRING, "\"mosquitto\"", false, "MQTT client library: mosquitto or paho"},
+          {"mosquitto", "paho"}),
+      within({"keepalive_s", HEPEK_CONFIG_INTEGER, "30", false, "MQTT keep-alive in seconds"}, 1, 3600),
   };
   return schema;
 }
@@ -52,8 +99,9 @@ const Schema& chain_schema() {
   static const Schema schema{
       {"endpoint", HEPEK_CONFIG_STRING, "\"\"", false,
        "\"embedded\" (a supervised anvil), a JSON-RPC URL, or empty"},
-      {"port", HEPEK_CONFIG_INTEGER, "8545", false, "Port of the embedded chain node"},
-      {"chain_id", HEPEK_CONFIG_INTEGER, "31337", false, "Chain id of the embedded chain"},
+      within({"port", HEPEK_CONFIG_INTEGER, "8545", false, "Port of the embedded chain node"}, 1, 65535),
+      within({"chain_id", HEPEK_CONFIG_INTEGER, "31337", false, "Chain id of the embedded chain"}, 1,
+             9007199254740991.0),
   };
   return schema;
 }
@@ -74,6 +122,10 @@ std::string type_name(hepek_config_type type) {
       return "an array of strings";
     case HEPEK_CONFIG_TABLE:
       return "a table or array";
+    case HEPEK_CONFIG_DURATION:
+      return "a duration (integer seconds, or a string such as \"90s\", \"15m\", \"1h30m\")";
+    case HEPEK_CONFIG_PATH:
+      return "a path (a string)";
   }
   return "a value";
 }
@@ -81,7 +133,10 @@ std::string type_name(hepek_config_type type) {
 bool fits(hepek_config_type type, const nlohmann::json& value) {
   switch (type) {
     case HEPEK_CONFIG_STRING:
+    case HEPEK_CONFIG_PATH:
       return value.is_string();
+    case HEPEK_CONFIG_DURATION:
+      return value.is_number_integer() || value.is_string();
     case HEPEK_CONFIG_INTEGER:
       return value.is_number_integer();
     case HEPEK_CONFIG_FLOAT:
@@ -148,18 +203,105 @@ std::string allowed_keys(const Schema& schema, const std::set<std::string>& extr
 
 }  // namespace
 
+std::variant<int64_t, std::string> parse_config_duration(const nlohmann::json& value) {
+  if (value.is_number_integer()) {
+    if (value.get<int64_t>() < 0) return std::string("a duration cannot be negative");
+    return value.get<int64_t>();
+  }
+  if (!value.is_string()) return std::string("a duration is integer seconds or a string such as \"15m\"");
+  const std::string& text = value.get_ref<const std::string&>();
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos)
+    return std::string("a duration string needs a unit (e.g. \"" + text +
+                       "s\"), or write the seconds unquoted");
+  const auto ms = parse_duration_ms(text);
+  if (!ms)
+    return std::string("not a duration: write parts <integer><unit>, unit ms s m h d (e.g. \"1h30m\")");
+  if (*ms > 0 && *ms < 1000) return std::string("a duration other than 0 must be at least 1 s");
+  return *ms / 1000;
+}
+
+namespace {
+
+std::string number_text(double value) {
+  return fmt::format("{}", value);
+}
+
+std::string allowed_text(const std::vector<std::string>& allowed) {
+  std::string text;
+  for (const auto& value : allowed) text += (text.empty() ? "\"" : ", \"") + value + "\"";
+  return text;
+}
+
+// What is wrong with a well-typed `value` under `row`'s constraints, or "".
+std::string constraint_problem(const SchemaRow& row, const nlohmann::json& value) {
+  if (row.type == HEPEK_CONFIG_FLOAT && !std::isfinite(value.get<double>())) return "must be a finite number";
+  if (!row.allowed.empty()) {
+    auto accepted = [&](const nlohmann::json& item) {
+      return std::find(row.allowed.begin(), row.allowed.end(), item.get<std::string>()) != row.allowed.end();
+    };
+    bool ok = true;
+    if (value.is_string())
+      ok = accepted(value);
+    else if (value.is_array())
+      for (const auto& item : value) ok = ok && accepted(item);
+    if (!ok) return "must be one of " + allowed_text(row.allowed);
+  }
+  if (row.minimum || row.maximum) {
+    std::optional<double> measured;
+    std::string unit;
+    if (value.is_number()) measured = value.get<double>();
+    if (row.type == HEPEK_CONFIG_DURATION) unit = " s";
+    if (value.is_string() && row.type == HEPEK_CONFIG_STRING) {
+      measured = static_cast<double>(value.get<std::string>().size());
+      unit = " bytes long";
+    }
+    if (measured) {
+      const bool low =
+          row.minimum && (row.exclusive_minimum ? *measured <= *row.minimum : *measured < *row.minimum);
+      const bool high = row.maximum && *measured > *row.maximum;
+      if (low || high) {
+        if (row.minimum && row.maximum && !row.exclusive_minimum)
+          return fmt::format("must be within {}..{}{}", number_text(*row.minimum), number_text(*row.maximum),
+                             unit);
+        std::string text;
+        if (row.minimum)
+          text = fmt::format("must be {} {}{}", row.exclusive_minimum ? "greater than" : "at least",
+                             number_text(*row.minimum), unit);
+        if (row.maximum)
+          text += fmt::format("{}at most {}{}", text.empty() ? "must be " : " and ",
+                              number_text(*row.maximum), unit);
+        return text;
+      }
+    }
+  }
+  if (row.check) return row.check(value);
+  return "";
+}
+
+// The value of `key` after defaults, as only_when compares it: a string as written, anything else as JSON.
+std::string comparable(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+}  // namespace
+
 nlohmann::json validate_table(const nlohmann::json& values, const nlohmann::json& positions,
                               const Schema& schema, const std::string& table_name, const std::string& file,
-                              int64_t table_line, int64_t table_column, std::vector<ConfigError>& errors) {
+                              int64_t table_line, int64_t table_column, std::vector<ConfigError>& errors,
+                              const std::string& base_directory) {
   nlohmann::json result = nlohmann::json::object();
+  std::set<std::string> invalid;  // written, but wrong: a default stands in so later checks can go on
   auto where = [&](const std::string& key) -> std::pair<int64_t, int64_t> {
     if (positions.contains(key)) return {positions[key][0].get<int64_t>(), positions[key][1].get<int64_t>()};
     return {table_line, table_column};
   };
-  for (const auto& [key, value] : values.items()) {
-    const SchemaRow* row = nullptr;
+  auto find_row = [&](const std::string& key) -> const SchemaRow* {
     for (const auto& candidate : schema)
-      if (candidate.key == key) row = &candidate;
+      if (candidate.key == key) return &candidate;
+    return nullptr;
+  };
+  for (const auto& [key, written] : values.items()) {
+    const SchemaRow* row = find_row(key);
     const auto [line, column] = where(key);
     if (!row) {
       errors.push_back(
@@ -167,36 +309,77 @@ nlohmann::json validate_table(const nlohmann::json& values, const nlohmann::json
            fmt::format("unknown key \"{}\" in {}; allowed keys: {}", key, table_name, allowed_keys(schema))});
       continue;
     }
-    if (!fits(row->type, value)) {
+    auto reject = [&](const std::string& problem) {
       errors.push_back({file, line, column,
-                        fmt::format("\"{}\" in {} must be {}, got {}", key, table_name, type_name(row->type),
-                                    value.dump())});
+                        fmt::format("\"{}\" in {} {}, got {}", key, table_name, problem, written.dump())});
+      invalid.insert(key);
+    };
+    if (!fits(row->type, written)) {
+      reject("must be " + type_name(row->type));
       continue;
+    }
+    nlohmann::json value = written;
+    if (row->type == HEPEK_CONFIG_DURATION) {
+      const auto seconds = parse_config_duration(written);
+      if (const auto* problem = std::get_if<std::string>(&seconds)) {
+        reject("must be " + type_name(row->type) + ": " + *problem);
+        continue;
+      }
+      value = std::get<int64_t>(seconds);
+    }
+    if (const std::string problem = constraint_problem(*row, value); !problem.empty()) {
+      reject(problem);
+      continue;
+    }
+    if (row->type == HEPEK_CONFIG_PATH && !base_directory.empty() && !value.get<std::string>().empty()) {
+      const std::filesystem::path path(value.get<std::string>());
+      if (path.is_relative())
+        value = (std::filesystem::path(base_directory) / path).lexically_normal().string();
     }
     result[key] = value;
   }
   for (const auto& row : schema) {
-    if (result.contains(row.key) || values.contains(row.key)) continue;
-    if (row.required) {
+    if (result.contains(row.key)) continue;
+    if (row.default_literal.empty()) continue;
+    try {
+      nlohmann::json value = parse_literal(row.default_literal);
+      if (row.type == HEPEK_CONFIG_DURATION)
+        if (const auto seconds = parse_config_duration(value); std::holds_alternative<int64_t>(seconds))
+          value = std::get<int64_t>(seconds);
+      result[row.key] = value;
+    } catch (const std::exception& e) {
       errors.push_back({file, table_line, table_column,
-                        fmt::format("missing required key \"{}\" in {} ({}); allowed keys: {}", row.key,
-                                    table_name, row.description, allowed_keys(schema))});
-      continue;
+                        fmt::format("the schema default of \"{}\" in {} is not a TOML value: {}", row.key,
+                                    table_name, row.default_literal)});
     }
-    if (!row.default_literal.empty()) {
-      try {
-        result[row.key] = parse_literal(row.default_literal);
-      } catch (const std::exception& e) {
-        errors.push_back({file, table_line, table_column,
-                          fmt::format("the schema default of \"{}\" in {} is not a TOML value: {}", row.key,
-                                      table_name, row.default_literal)});
+  }
+  // Role scoping and required keys, judged on the values after defaults.
+  for (const auto& row : schema) {
+    bool applies = true;
+    std::string condition;
+    if (!row.only_when_key.empty()) {
+      const std::string actual =
+          result.contains(row.only_when_key) ? comparable(result[row.only_when_key]) : std::string("(unset)");
+      applies = actual == row.only_when_value;
+      condition = fmt::format("{} = \"{}\"", row.only_when_key, row.only_when_value);
+      if (!applies && values.contains(row.key)) {
+        const auto [line, column] = where(row.key);
+        errors.push_back({file, line, column,
+                          fmt::format("\"{}\" in {} applies only when {}, but here {} = \"{}\"", row.key,
+                                      table_name, condition, row.only_when_key, actual)});
       }
     }
+    if (applies && row.required && !values.contains(row.key))
+      errors.push_back({file, table_line, table_column,
+                        fmt::format("missing required key \"{}\" in {}{} ({}); allowed keys: {}", row.key,
+                                    table_name, condition.empty() ? "" : " when " + condition,
+                                    row.description, allowed_keys(schema))});
   }
   return result;
 }
 
-ConfigLoad parse_config(const std::string& text, const std::string& source_name) {
+ConfigLoad parse_config(const std::string& text, const std::string& source_name,
+                        const std::string& base_directory) {
   ConfigLoad load;
   toml::table root;
   try {
@@ -235,11 +418,12 @@ ConfigLoad parse_config(const std::string& text, const std::string& source_name)
                           node ? static_cast<int64_t>(node->source().begin.column) : 0, errors);
   };
 
+  // Invalid values were reported and replaced by their defaults, so the config below is complete either way.
   const nlohmann::json hub = core_table("hub", hub_schema());
   const nlohmann::json bus = core_table("bus", bus_schema());
   const nlohmann::json chain = core_table("chain", chain_schema());
-  if (!errors.empty()) return load;
 
+  config.directory = base_directory.empty() ? std::filesystem::current_path().string() : base_directory;
   config.name = hub["name"];
   config.data_dir = hub["data_dir"];
   config.timezone = hub["timezone"];
@@ -249,6 +433,8 @@ ConfigLoad parse_config(const std::string& text, const std::string& source_name)
   config.latitude = hub["latitude"];
   config.longitude = hub["longitude"];
   config.broker = bus["broker"];
+  const auto broker_address = parse_broker_address(config.broker);
+  if (const auto* address = std::get_if<BrokerAddress>(&broker_address)) config.broker_address = *address;
   config.bind_address = bus["bind_address"];
   config.port = bus["port"];
   config.username = bus["username"];
@@ -257,45 +443,6 @@ ConfigLoad parse_config(const std::string& text, const std::string& source_name)
   config.keepalive_s = bus["keepalive_s"];
   config.chain_endpoint = chain["endpoint"];
   config.chain = chain;
-
-  auto table_position = [&](const char* table, const char* key) -> std::pair<int64_t, int64_t> {
-    if (auto node = root.get(table); node && node->is_table())
-      if (auto value = node->as_table()->get(key))
-        return {static_cast<int64_t>(value->source().begin.line),
-                static_cast<int64_t>(value->source().begin.column)};
-    return {0, 0};
-  };
-  auto semantic_error = [&](const char* table, const char* key, const std::string& message) {
-    const auto [line, column] = table_position(table, key);
-    errors.push_back({source_name, line, column, message});
-  };
-  if (config.step_s <= 0) semantic_error("hub", "step_s", "\"step_s\" in [hub] must be positive");
-  if (config.port <= 0 || config.port > 65535)
-    semantic_error("bus", "port", fmt::format("\"port\" in [bus] must be 1..65535, got {}", config.port));
-  if (config.client != "mosquitto" && config.client != "paho")
-    semantic_error(
-        "bus", "client",
-        fmt::format("\"client\" in [bus] must be \"mosquitto\" or \"paho\", got \"{}\"", config.client));
-  if (config.broker != "embedded" && config.broker.rfind("mqtt://", 0) != 0 &&
-      config.broker.rfind("mqtts://", 0) != 0)
-    semantic_error(
-        "bus", "broker",
-        fmt::format("\"broker\" in [bus] must be \"embedded\" or mqtt://host:port or mqtts://host:port, "
-                    "got \"{}\"",
-                    config.broker));
-  try {
-    date::locate_zone(config.timezone);
-  } catch (const std::exception&) {
-    semantic_error(
-        "hub", "timezone",
-        fmt::format("\"timezone\" in [hub] is not an IANA time zone name such as \"Europe/Amsterdam\", got "
-                    "\"{}\"",
-                    config.timezone));
-  }
-  if (config.latitude < -90 || config.latitude > 90)
-    semantic_error("hub", "latitude", "\"latitude\" in [hub] must be within -90..90");
-  if (config.longitude < -180 || config.longitude > 180)
-    semantic_error("hub", "longitude", "\"longitude\" in [hub] must be within -180..180");
 
   if (const toml::node* plugins = root.get("plugin")) {
     const toml::array* array = plugins->as_array();
@@ -386,7 +533,7 @@ ConfigLoad parse_config(const std::string& text, const std::string& source_name)
       }
     }
   }
-  if (errors.empty()) load.config = std::move(config);
+  load.config = std::move(config);
   return load;
 }
 
@@ -399,7 +546,9 @@ ConfigLoad load_config(const std::string& path) {
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
-  return parse_config(buffer.str(), path);
+  std::error_code error;
+  const std::filesystem::path absolute = std::filesystem::absolute(path, error);
+  return parse_config(buffer.str(), path, error ? std::string() : absolute.parent_path().string());
 }
 
 const std::string& embedded_default_config() {

@@ -1,6 +1,11 @@
 // The hub: loads plugin libraries, runs one instance per [[plugin]] table, connects each to the bus with its
 // own account, answers bridge requests, and supervises the embedded broker.
 //
+// One class, implemented per concern: hub.cpp (lifecycle), instance_manager.cpp (discovery, instance
+// planning, start/stop/fail), bus_services.cpp (endpoints, broker, chain, bridge connection),
+// host_backends.cpp (host API back ends, dispatch, device commands), bridge_service.cpp (info, health,
+// requests), cli_context.cpp (the bus context of plugin CLI commands).
+//
 // Contract: construct, discover_plugins(), plan_instances() (config errors, no side effects), then start().
 // In real time run() blocks until stop() (thread-safe) or the duration ends; in simulation the lock-step
 // driver calls step_all() and drains the event loop. shutdown() stops instances in reverse order, publishes

@@ -32,6 +32,25 @@ struct hepek_host {
 
 namespace hepek::core {
 
+// Where an instance is in its life. configured → running → stopped, or → failed (with a reason) from
+// configured (refused at start) or running (the plugin called fail()).
+enum class InstanceState { configured, running, failed, stopped };
+
+// The name used in hepek/bridge/info, health and logs: "configured", "running", "failed", "stopped".
+inline const char* to_string(InstanceState state) {
+  switch (state) {
+    case InstanceState::configured:
+      return "configured";
+    case InstanceState::running:
+      return "running";
+    case InstanceState::failed:
+      return "failed";
+    case InstanceState::stopped:
+      return "stopped";
+  }
+  return "unknown";
+}
+
 struct Subscription {
   uint64_t id;
   std::string filter;
@@ -60,7 +79,7 @@ class Instance {
   hepek_instance* plugin = nullptr;
   hepek_host handle{};
 
-  std::string state = "configured";  // configured, running, failed, stopped
+  InstanceState state = InstanceState::configured;
   std::string reason;
   bool alive = false;
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -100,8 +101,18 @@ int run_hub(const Context& context, std::vector<std::string> args) {
     hub.shutdown();
     return 1;
   }
-  log_info("hub", fmt::format("HEPEK {} running ({} plugin instances); data in {}", kHepekVersion,
-                              hub.instances().size(), options.data_dir));
+  std::size_t enabled = 0, running = 0;
+  for (const auto& instance : config->plugins) enabled += instance.enabled ? 1 : 0;
+  for (const auto& instance : hub.instances()) running += instance->state == InstanceState::running ? 1 : 0;
+  if (enabled > 0 && running == 0) {
+    // Nothing useful would run: say so and fail, so a service manager or script notices.
+    log_error("hub",
+              fmt::format("none of the {} configured plugin instances could start; stopping", enabled));
+    hub.shutdown();
+    return 1;
+  }
+  log_info("hub", fmt::format("HEPEK {} running ({} of {} plugin instances); data in {}", kHepekVersion,
+                              running, enabled, options.data_dir));
   std::thread signal_thread([&hub, signals] {
     int received = 0;
     sigwait(&signals, &received);
@@ -145,20 +156,27 @@ int simulate(const Context& context, std::vector<std::string> args) {
   return 0;
 }
 
+// Reports every error of the file at once: the core tables', then every plugin table's against its plugin's
+// schema and constraints (the descriptors are loaded as `run` loads them), in file order.
 int config_check(const Context& context, std::vector<std::string> args) {
   Context local = context;
   if (!args.empty()) local.config_path = args.front();
   ConfigLoad load = load_selected_config(local);
-  if (!load.ok()) {
-    print_errors(load.errors);
+  std::vector<ConfigError> errors = load.errors;
+  if (!load.config) {
+    print_errors(errors);
     return 1;
   }
   HubOptions options;
   options.data_dir = resolve_data_dir(local, *load.config);
   Hub hub(*load.config, options);
   hub.discover_plugins();
-  const auto errors = hub.plan_instances();
+  const auto plugin_errors = hub.plan_instances();
+  errors.insert(errors.end(), plugin_errors.begin(), plugin_errors.end());
   if (!errors.empty()) {
+    std::stable_sort(errors.begin(), errors.end(), [](const ConfigError& a, const ConfigError& b) {
+      return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+    });
     print_errors(errors);
     return 1;
   }
@@ -191,7 +209,7 @@ int plugins_list(const Context& context) {
 int bus_accounts(const Context& context) {
   auto config = config_or_report(context);
   if (!config) return 1;
-  if (config->broker != "embedded") {
+  if (!config->broker_address.embedded()) {
     std::cerr << "the bus is an external broker (" << config->broker << "): its accounts are not HEPEK's\n";
     return 1;
   }

@@ -40,6 +40,48 @@ const hepek_cli_command* PluginLibrary::find_command(const std::vector<std::stri
   return best;
 }
 
+namespace {
+
+// Adds the descriptor's ABI 1.1 constraint rows to `schema`; "" or what is malformed. A 1.0 plugin has none
+// (the fields are zero beyond its struct_size).
+std::string copy_constraints(const hepek_plugin& d, Schema& schema) {
+  if (d.config_constraint_count == 0) return "";
+  if (!d.config_constraints) return "config_constraint_count without config_constraints";
+  if (d.config_constraint_size < sizeof(hepek_config_constraint))
+    return fmt::format("config_constraint_size {} < {} (the ABI 1.1 layout)", d.config_constraint_size,
+                       sizeof(hepek_config_constraint));
+  const auto* bytes = reinterpret_cast<const unsigned char*>(d.config_constraints);
+  for (uint32_t i = 0; i < d.config_constraint_count; ++i) {
+    // Walk with the plugin's stride: a newer plugin's rows may carry fields appended after ours.
+    hepek_config_constraint constraint{};
+    std::memcpy(&constraint, bytes + static_cast<std::size_t>(i) * d.config_constraint_size,
+                sizeof(hepek_config_constraint));
+    if (!constraint.key) return fmt::format("config constraint {} has no key", i);
+    auto row = std::find_if(schema.begin(), schema.end(),
+                            [&](const SchemaRow& candidate) { return candidate.key == constraint.key; });
+    if (row == schema.end())
+      return fmt::format("config constraint for \"{}\", which is not one of its config rows", constraint.key);
+    if (constraint.allowed)
+      for (const char* const* value = constraint.allowed; *value; ++value) row->allowed.emplace_back(*value);
+    if (constraint.flags & HEPEK_CONSTRAINT_MINIMUM) {
+      row->minimum = constraint.minimum;
+      row->exclusive_minimum = (constraint.flags & HEPEK_CONSTRAINT_EXCLUSIVE_MINIMUM) != 0;
+    }
+    if (constraint.flags & HEPEK_CONSTRAINT_MAXIMUM) row->maximum = constraint.maximum;
+    if (constraint.only_when) {
+      const std::string condition = constraint.only_when;
+      const std::size_t equals = condition.find('=');
+      if (equals == std::string::npos || equals == 0)
+        return fmt::format("only_when \"{}\" of \"{}\" is not \"key=value\"", condition, constraint.key);
+      row->only_when_key = condition.substr(0, equals);
+      row->only_when_value = condition.substr(equals + 1);
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
 PluginOpen open_plugin(const std::string& path) {
   PluginOpen result;
   result.refusal.path = path;
@@ -101,6 +143,10 @@ PluginOpen open_plugin(const std::string& path) {
     library->schema.push_back({row.key, static_cast<hepek_config_type>(row.type),
                                row.default_value ? row.default_value : "", row.required != 0,
                                row.description ? row.description : ""});
+  }
+  if (const std::string problem = copy_constraints(d, library->schema); !problem.empty()) {
+    result.refusal.reason = "has a malformed descriptor: " + problem;
+    return result;
   }
   result.library = std::move(library);
   return result;

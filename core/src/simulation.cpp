@@ -86,7 +86,7 @@ nlohmann::json run_simulation(const HubConfig& config, const SimulationRequest& 
   }
   hub.start();
   for (const auto& instance : hub.instances())
-    if (instance->state != "running")
+    if (instance->state != InstanceState::running)
       throw std::runtime_error(
           fmt::format("plugin \"{}\" did not start: {}", instance->id(), instance->reason));
 

@@ -29,7 +29,7 @@ std::vector<hepek::ConfigRow> MeterConfig::schema() {
       {"stop_bits", HEPEK_CONFIG_INTEGER, "1", false, "serial: 1 or 2"},
       {"host", HEPEK_CONFIG_STRING, "\"\"", false, "tcp: host of the P1 bridge (ser2net, dongle)"},
       {"port", HEPEK_CONFIG_INTEGER, "0", false, "tcp: port of the P1 bridge"},
-      {"path", HEPEK_CONFIG_STRING, "\"\"", false, "file: a file of recorded telegrams to replay"},
+      {"path", HEPEK_CONFIG_PATH, "\"\"", false, "file: a file of recorded telegrams to replay"},
       {"interval_ms", HEPEK_CONFIG_INTEGER, "1000", false,
        "file: replay one telegram per interval (live mode)"},
       {"loop", HEPEK_CONFIG_BOOLEAN, "false", false, "file: start again at the end"},

@@ -49,7 +49,7 @@ class PlannerPlugin : public hepek::Plugin {
          "added to a spot-only tariff price for import (fees, taxes, margin)"},
         {"export_surcharge_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false,
          "added to a spot-only tariff price for export"},
-        {"prices_csv", HEPEK_CONFIG_STRING, "\"\"", false,
+        {"prices_csv", HEPEK_CONFIG_PATH, "\"\"", false,
          "stand-in for a tariff plugin: read spot prices from this CSV (time,price_eur_per_mwh), published "
          "day-ahead "
          "at 13:00; the surcharges above apply"},

@@ -20,7 +20,7 @@ class SimLoad : public Plugin {
   static std::vector<ConfigRow> config_schema() {
     return {
         {"source", HEPEK_CONFIG_STRING, "\"synthetic\"", false, "synthetic or csv"},
-        {"csv", HEPEK_CONFIG_STRING, "\"\"", false, "household CSV (time,load_w,pv_w) when source = csv"},
+        {"csv", HEPEK_CONFIG_PATH, "\"\"", false, "household CSV (time,load_w,pv_w) when source = csv"},
         {"column", HEPEK_CONFIG_STRING, "\"load_w\"", false, "CSV column to replay"},
         {"scale", HEPEK_CONFIG_FLOAT, "1.0", false, "factor applied to CSV values"},
         {"wrap", HEPEK_CONFIG_BOOLEAN, "false", false, "repeat CSV data by whole weeks outside its range"},

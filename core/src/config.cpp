@@ -428,7 +428,14 @@ ConfigLoad parse_config(const std::string& text, const std::string& source_name,
   config.data_dir = hub["data_dir"];
   config.timezone = hub["timezone"];
   config.log_level = hub["log_level"];
-  config.plugin_dirs = hub["plugin_dirs"].get<std::vector<std::string>>();
+  for (const auto& directory : hub["plugin_dirs"].get<std::vector<std::string>>()) {
+    // Like every path in the file (data_dir aside), relative plugin directories are the file's.
+    const std::filesystem::path path(directory);
+    config.plugin_dirs.push_back(
+        path.is_relative() && !directory.empty()
+            ? (std::filesystem::path(config.directory) / path).lexically_normal().string()
+            : directory);
+  }
   config.step_s = hub["step_s"];
   config.latitude = hub["latitude"];
   config.longitude = hub["longitude"];

@@ -32,8 +32,7 @@ class TariffPlugin : public hepek::Plugin {
     return {
         {"source", HEPEK_CONFIG_STRING, "\"csv\"", false,
          "\"csv\" (a price file) or \"operator\" (signed broadcasts)"},
-        {"csv", HEPEK_CONFIG_PATH, "\"\"", false,
-         "source csv: canonical price CSV (time,price_eur_per_mwh)"},
+        {"csv", HEPEK_CONFIG_PATH, "\"\"", false, "source csv: canonical price CSV (time,price_eur_per_mwh)"},
         {"publish_time", HEPEK_CONFIG_STRING, "\"13:00\"", false,
          "source csv: local time (the file's UTC offset) at which the next day's prices become known"},
         {"duplicates", HEPEK_CONFIG_STRING, "\"conservative\"", false,

@@ -50,9 +50,10 @@ enum hepek_config_type {
    * parts, unit one of ms s m h d (e.g. "90s", "15m", "1h30m"); the plugin receives integer seconds
    * (rounded down; a value below 1 s that is not 0 is an error). */
   HEPEK_CONFIG_DURATION = 6,
-  /* ABI 1.1: a string naming a file or directory. A relative path written in a config file is resolved by the
-   * host against that file's directory (the embedded default config: the working directory), so the plugin
-   * receives it absolute and a config runs from any directory; "" and schema defaults are passed unchanged. */
+  /* ABI 1.1: a string naming a file or directory. A relative path written in a config file is resolved by
+   * the host against that file's directory (the embedded default config: the working directory), so the
+   * plugin receives it absolute and a config runs from any directory; "" and schema defaults are passed
+   * unchanged. */
   HEPEK_CONFIG_PATH = 7,
 };
 

@@ -2,7 +2,10 @@
 //
 // Contract: the JSON produced here is the single source for the recorder, Home Assistant discovery and /set
 // validation (see sdk/docs/topics.md, "Device config"). Field names are the keys of the device's state JSON.
-// Vocabulary (device_class, state_class, units) is Home Assistant's. Header-only; no shared state.
+// Vocabulary (device_class, state_class, units) is Home Assistant's. A device lists the named interfaces it
+// implements (interfaces.hpp, e.g. {"grid_meter", "grid"}); with at least one, the document is "schema": 2,
+// without any it is the version-1 document unchanged (version 2 only adds "interfaces"), so consumers written
+// for version 1 keep reading it. Header-only; no shared state.
 #pragma once
 
 #include <optional>
@@ -52,6 +55,19 @@ struct Entity {
   }
 };
 
+// One interface a device implements (interfaces.hpp names them) and its role, e.g. a grid meter's "grid"
+// (the connection point billing uses) or "submeter". The role is "" where the interface defines none.
+struct InterfaceRef {
+  std::string name;
+  std::string role;
+
+  nlohmann::json to_json() const {
+    nlohmann::json j{{"name", name}};
+    if (!role.empty()) j["role"] = role;
+    return j;
+  }
+};
+
 struct Device {
   Device(std::string name_, std::string title_, std::vector<Entity> entities_, std::string model_ = {},
          std::string manufacturer_ = "HEPEK")
@@ -66,16 +82,26 @@ struct Device {
   std::vector<Entity> entities;
   std::string model;
   std::string manufacturer;
+  std::vector<InterfaceRef> interfaces;  // what the device implements; check with interfaces.hpp
+
+  // Declares an interface, e.g. Device{...}.implements("grid_meter", "grid").
+  Device& implements(std::string interface, std::string role = {}) {
+    interfaces.push_back({std::move(interface), std::move(role)});
+    return *this;
+  }
 
   nlohmann::json to_json() const {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& entity : entities) list.push_back(entity.to_json());
-    return {{"schema", 1},
-            {"device", name},
-            {"name", title.empty() ? name : title},
-            {"model", model},
-            {"manufacturer", manufacturer},
-            {"entities", std::move(list)}};
+    nlohmann::json j{{"schema", interfaces.empty() ? 1 : 2}, {"device", name},
+                     {"name", title.empty() ? name : title}, {"model", model},
+                     {"manufacturer", manufacturer},         {"entities", std::move(list)}};
+    if (!interfaces.empty()) {
+      nlohmann::json declared = nlohmann::json::array();
+      for (const auto& interface : interfaces) declared.push_back(interface.to_json());
+      j["interfaces"] = std::move(declared);
+    }
+    return j;
   }
 };
 

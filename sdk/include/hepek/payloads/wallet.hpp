@@ -1,0 +1,130 @@
+// hepek/wallet (retained, topic contract version 2): the ERGON member's wallet. Money is never a float: every
+// amount is an integer of the token's base unit (18 decimals) as a decimal string.
+//
+//   {"schema":2,"device_id":"HEPEK-0001","registration":"claimed","credit_state":"ok","override":false,
+//    "token_balance":"0","deposit":"5000000000000000000","spent":"120000000000000","remaining":"...",
+//    "cycle":3,"channel_id":"0x..","device":"0x..","owner":"0x..","last_proof":{...}|null,
+//    "last_proof_acked":true,"last_ack":"cycle 3 accepted","error"?: "...","ts":"..."}
+// Before the chain is reachable only device_id, registration, credit_state, override and ts are present.
+//
+// Contract: header-only value type; parse() never throws.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "../result.hpp"
+#include "json_fields.hpp"
+
+namespace hepek::payloads {
+
+// The channel part of the wallet, known once the member reaches the chain.
+struct WalletChannel {
+  std::string token_balance, deposit, spent, remaining;  // base units, decimal strings
+  std::int64_t cycle = 0;
+  std::string channel_id, device, owner;
+  nlohmann::json last_proof;  // the last signed balance proof (plugins/ergon README), or null
+  bool last_proof_acked = false;
+  std::string last_ack;
+
+  bool operator==(const WalletChannel&) const = default;
+};
+
+struct WalletMessage {
+  std::string device_id;
+  std::string registration;
+  std::string credit_state;
+  bool override_on = false;  // "override": the owner keeps the supply on
+  std::optional<WalletChannel> channel;
+  std::string error;  // the chain could not be read, when non-empty
+  std::string ts;
+
+  nlohmann::json to_json() const {
+    nlohmann::json j{{"schema", 2},
+                     {"device_id", device_id},
+                     {"registration", registration},
+                     {"credit_state", credit_state},
+                     {"override", override_on}};
+    if (channel) {
+      j["token_balance"] = channel->token_balance;
+      j["deposit"] = channel->deposit;
+      j["spent"] = channel->spent;
+      j["remaining"] = channel->remaining;
+      j["cycle"] = channel->cycle;
+      j["channel_id"] = channel->channel_id;
+      j["device"] = channel->device;
+      j["owner"] = channel->owner;
+      j["last_proof"] = channel->last_proof;
+      j["last_proof_acked"] = channel->last_proof_acked;
+      j["last_ack"] = channel->last_ack;
+    }
+    if (!error.empty()) j["error"] = error;
+    j["ts"] = ts;
+    return j;
+  }
+
+  static Result<WalletMessage> parse(const nlohmann::json& json) {
+    using R = Result<WalletMessage>;
+    const std::string what = "hepek/wallet";
+    if (!json.is_object()) return R::failure(what + " is not a JSON object");
+    WalletMessage m;
+    const auto device_id = fields::string(json, "device_id", "");
+    const auto registration = fields::optional_string(json, "registration", "");
+    const auto credit = fields::optional_string(json, "credit_state", "");
+    const auto override_on = fields::optional_boolean(json, "override", "");
+    const auto error = fields::optional_string(json, "error", "");
+    const auto ts = fields::optional_string(json, "ts", "");
+    for (const auto* e : {&device_id.error(), &registration.error(), &credit.error(), &override_on.error(),
+                          &error.error(), &ts.error()})
+      if (!e->empty()) return R::failure(what + ": " + *e);
+    m.device_id = *device_id;
+    m.registration = *registration;
+    m.credit_state = *credit;
+    m.override_on = *override_on;
+    m.error = *error;
+    m.ts = *ts;
+    if (json.contains("token_balance")) {
+      WalletChannel c;
+      const auto balance = fields::decimal_string(json, "token_balance", "");
+      const auto deposit = fields::decimal_string(json, "deposit", "");
+      const auto spent = fields::decimal_string(json, "spent", "");
+      const auto remaining = fields::decimal_string(json, "remaining", "");
+      const auto cycle = fields::integer(json, "cycle", "");
+      const auto channel_id = fields::optional_string(json, "channel_id", "");
+      const auto device = fields::optional_string(json, "device", "");
+      const auto owner = fields::optional_string(json, "owner", "");
+      const auto acked = fields::optional_boolean(json, "last_proof_acked", "");
+      const auto last_ack = fields::optional_string(json, "last_ack", "");
+      for (const auto* e :
+           {&balance.error(), &deposit.error(), &spent.error(), &remaining.error(), &cycle.error(),
+            &channel_id.error(), &device.error(), &owner.error(), &acked.error(), &last_ack.error()})
+        if (!e->empty()) return R::failure(what + ": " + *e);
+      c.token_balance = *balance;
+      c.deposit = *deposit;
+      c.spent = *spent;
+      c.remaining = *remaining;
+      c.cycle = *cycle;
+      c.channel_id = *channel_id;
+      c.device = *device;
+      c.owner = *owner;
+      c.last_proof = json.value("last_proof", nlohmann::json());
+      if (!c.last_proof.is_null() && !c.last_proof.is_object())
+        return R::failure(what + ": last_proof is neither an object nor null");
+      c.last_proof_acked = *acked;
+      c.last_ack = *last_ack;
+      m.channel = std::move(c);
+    }
+    return R::success(std::move(m));
+  }
+
+  static Result<WalletMessage> parse(std::string_view text) {
+    auto json = fields::object_from_text(text, "hepek/wallet");
+    if (!json) return Result<WalletMessage>::failure(json.error());
+    return parse(*json);
+  }
+};
+
+}  // namespace hepek::payloads

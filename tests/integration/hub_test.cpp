@@ -8,6 +8,8 @@
 #include <fstream>
 #include <thread>
 
+#include <hepek/time.hpp>
+
 #include "test_support.hpp"
 
 using namespace hepek::testing;
@@ -357,3 +359,65 @@ TEST_F(HubTest, ExternalBrokerIsUsedWithItsConfiguredAccount) {
 }
 
 }  // namespace
+
+// Topic contract version 2 adds "interfaces"; a device announcing only version-1 metadata keeps working: the
+// probe fixture declares no interface (so it announces "schema": 1 exactly as before), and a third-party
+// appliance publishes a hand-written version-1 config. The hub validates /set against the former and the
+// recorder stores both devices' readings.
+TEST_F(HubTest, VersionOneDeviceMetadataKeepsWorking) {
+  auto hub = start(std::string(kProbeConfig) +
+                   "\n[[plugin]]\nid = \"recorder\"\ntype = \"recorder\"\nflush_ms = 200\n");
+  auto admin = client("admin", "admin-v1");
+  ASSERT_TRUE(admin);
+  admin->subscribe("hepek/#");
+  const auto config = admin->wait_for("hepek/probe/config");
+  ASSERT_TRUE(config) << hub->log();
+  const auto metadata = nlohmann::json::parse(config->payload);
+  EXPECT_EQ(metadata["schema"], 1);
+  EXPECT_FALSE(metadata.contains("interfaces"));
+
+  admin->clear();
+  admin->publish("hepek/probe/set", R"({"level":11})");
+  auto refused = admin->wait_for("hepek/probe/set/result");
+  ASSERT_TRUE(refused) << hub->log();
+  EXPECT_NE(nlohmann::json::parse(refused->payload)["error"].get<std::string>().find("above the maximum"),
+            std::string::npos);
+  admin->clear();
+  admin->publish("hepek/probe/set", R"({"level":7})");
+  auto accepted = admin->wait_for("hepek/probe/set/result");
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(nlohmann::json::parse(accepted->payload)["ok"], true);
+
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  admin->publish("hepek/legacy/config",
+                 R"({"schema":1,"device":"legacy","name":"Legacy plug","entities":[)"
+                 R"({"field":"power","unit":"W","device_class":"power","state_class":"measurement"}]})",
+                 1, true);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  admin->publish("hepek/legacy/state",
+                 nlohmann::json{{"power", 42}, {"ts", hepek::iso8601_utc(now_ms)}}.dump(), 1, true);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // the recorder flushes every 200 ms
+
+  const auto ask = [&](const std::string& id, const std::string& device, const std::string& field) {
+    admin->clear();
+    admin->publish("hepek/recorder/request/" + id,
+                   nlohmann::json{{"device", device},
+                                  {"fields", {field}},
+                                  {"from", hepek::iso8601_utc(now_ms - 600'000)},
+                                  {"to", hepek::iso8601_utc(now_ms + 600'000)}}
+                       .dump());
+    const auto response = admin->wait_for("hepek/recorder/response/" + id);
+    return response ? nlohmann::json::parse(response->payload) : nlohmann::json();
+  };
+  const auto legacy = ask("v1-legacy", "legacy", "power");
+  ASSERT_EQ(legacy.value("ok", false), true) << legacy.dump() << hub->log();
+  ASSERT_FALSE(legacy["series"]["power"].empty()) << legacy.dump();
+  EXPECT_EQ(legacy["series"]["power"][0][1], 42.0);
+  const auto probe = ask("v1-probe", "probe", "level");
+  ASSERT_EQ(probe.value("ok", false), true) << probe.dump();
+  bool saw_seven = false;
+  for (const auto& point : probe["series"]["level"]) saw_seven |= point[1] == 7.0;
+  EXPECT_TRUE(saw_seven) << probe.dump();
+}

@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 #include <hepek/timeseries/iso8601.hpp>
 
+#include <hepek/interfaces.hpp>
+#include <hepek/payloads/wallet.hpp>
+
 #include "crash_points.hpp"
 #include "pricing.hpp"
 #include "wire.hpp"
@@ -108,13 +111,21 @@ void MemberRole::start() {
     std::lock_guard lock(mutex_);
     on_operator_message(kind, nlohmann::json::parse(m.payload));
   });
-  host_.subscribe(topics::state(meter_), [this](const Message& m) {
-    const auto json = nlohmann::json::parse(m.payload, nullptr, false);
-    if (!json.is_object() || !json.contains("import_wh") || !json["import_wh"].is_number() ||
-        json["import_wh"] < 0)
-      return;
+  // Billing reads the grid meter by its interface, never by guessing a field: the configured device must
+  // announce grid_meter with role "grid" on its retained config; then its canonical energy_import counter is
+  // the cumulative import billed. Anything else is an error in the log and on the wallet's state.
+  host_.subscribe(topics::config(meter_), [this](const Message& m) {
     std::lock_guard lock(mutex_);
-    meter_wh_ = eth::uint256(static_cast<std::uint64_t>(std::floor(json["import_wh"].get<double>())));
+    const auto json = nlohmann::json::parse(m.payload, nullptr, false);
+    const Status status = interfaces::check_implements(json, interfaces::kGridMeter, interfaces::kRoleGrid);
+    set_meter_problem(status.ok() ? std::string()
+                                  : "meter \"" + meter_ + "\" cannot be billed from: " + status.error());
+    if (status.ok()) read_meter_state();
+  });
+  host_.subscribe(topics::state(meter_), [this](const Message& m) {
+    std::lock_guard lock(mutex_);
+    meter_state_ = nlohmann::json::parse(m.payload, nullptr, false);
+    read_meter_state();
   });
   host_.subscribe("hepek/wallet/buy", [this](const Message& m) {
     std::lock_guard lock(mutex_);
@@ -145,6 +156,25 @@ void MemberRole::start() {
       std::lock_guard lock(mutex_);
       tick(host_.now_ms());
     });
+}
+
+void MemberRole::set_meter_problem(const std::string& problem) {
+  if (problem != meter_problem_ && !problem.empty()) host_.error(problem + "; nothing is billed until it is");
+  if (problem.empty() && !meter_problem_.empty())
+    host_.info("meter \"" + meter_ + "\" implements grid_meter");
+  meter_problem_ = problem;
+}
+
+void MemberRole::read_meter_state() {
+  if (!meter_problem_.empty() || !meter_state_.is_object()) return;
+  const auto counter = meter_state_.find("energy_import");
+  if (counter == meter_state_.end()) return;  // a state without the counter (e.g. a partial telegram)
+  if (!counter->is_number() || *counter < 0) {
+    set_meter_problem("meter \"" + meter_ + "\" published energy_import " + counter->dump() +
+                      ", not a non-negative number of Wh");
+    return;
+  }
+  meter_wh_ = eth::uint256(static_cast<std::uint64_t>(std::floor(counter->get<double>())));
 }
 
 void MemberRole::step(std::int64_t now_ms) {
@@ -330,30 +360,37 @@ CommandResult MemberRole::on_command(const nlohmann::json& command) {
 }
 
 void MemberRole::publish_wallet() {
-  nlohmann::json wallet{{"device_id", device_id_},
-                        {"registration", registration_},
-                        {"credit_state", credit_state_},
-                        {"override", owner_override_}};
+  payloads::WalletMessage message;
+  message.device_id = device_id_;
+  message.registration = registration_;
+  message.credit_state = credit_state_;
+  message.override_on = owner_override_;
+  message.meter_error = meter_problem_.empty() && !meter_state_.is_object()
+                            ? "waiting for the grid meter \"" + meter_ + "\""
+                            : meter_problem_;
   if (service_ && service_->ready()) {
     try {
       const WalletState state = service_->state();
-      wallet["token_balance"] = eth::to_decimal(state.token_balance);
-      wallet["deposit"] = eth::to_decimal(state.deposit);
-      wallet["spent"] = eth::to_decimal(state.spent);
-      wallet["remaining"] = eth::to_decimal(state.remaining);
-      wallet["cycle"] = state.cycle;
-      wallet["channel_id"] = state.channel_id;
-      wallet["device"] = service_->device_address().checksummed();
-      wallet["owner"] = service_->owner_address().checksummed();
-      wallet["last_proof"] =
+      payloads::WalletChannel channel;
+      channel.token_balance = eth::to_decimal(state.token_balance);
+      channel.deposit = eth::to_decimal(state.deposit);
+      channel.spent = eth::to_decimal(state.spent);
+      channel.remaining = eth::to_decimal(state.remaining);
+      channel.cycle = static_cast<std::int64_t>(state.cycle);
+      channel.channel_id = state.channel_id;
+      channel.device = service_->device_address().checksummed();
+      channel.owner = service_->owner_address().checksummed();
+      channel.last_proof =
           state.last_proof ? proof_to_json(state.last_proof->signed_proof) : nlohmann::json(nullptr);
-      wallet["last_proof_acked"] = state.last_proof ? state.last_proof->acked : false;
-      wallet["last_ack"] = last_ack_;
+      channel.last_proof_acked = state.last_proof ? state.last_proof->acked : false;
+      channel.last_ack = last_ack_;
+      message.channel = std::move(channel);
     } catch (const std::exception& error) {
-      wallet["error"] = error.what();
+      message.error = error.what();
     }
   }
-  wallet["ts"] = iso8601_utc(host_.now_ms());
+  message.ts = iso8601_utc(host_.now_ms());
+  const nlohmann::json wallet = message.to_json();
   host_.publish_json(topics::kWallet, wallet, 1, true);
   nlohmann::json state = wallet;
   state.erase("last_proof");

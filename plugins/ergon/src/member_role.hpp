@@ -1,7 +1,9 @@
 // role = "member" (the HEPEK) on the bus: follows the operator's contracts and tariff, registers the device,
 // buys tokens (hepek wallet buy / auto_buy), opens and tops up the channel, bills every cycle_s from the grid
-// meter's cumulative import, resends unacknowledged proofs, applies the credit rules to the supply relay and
-// publishes the wallet on hepek/wallet. See README.md "Bus protocol" and "Credit rules".
+// meter's cumulative import (the grid_meter interface's energy_import, role "grid", checked on the meter's
+// retained config; a meter that does not implement it is logged as an error and shown as meter_error on the
+// wallet, never silently ignored), resends unacknowledged proofs, applies the credit rules to the supply
+// relay and publishes the wallet on hepek/wallet. See README.md "Bus protocol" and "Credit rules".
 #pragma once
 
 #include <memory>
@@ -28,6 +30,8 @@ class MemberRole {
   void send_pending();
   void apply_credit_rules(std::int64_t now_ms);
   void publish_wallet();
+  void set_meter_problem(const std::string& problem);
+  void read_meter_state();
   void on_operator_message(const std::string& kind, const nlohmann::json& body);
   void buy(const std::string& request_id, const eth::uint256& amount, const nlohmann::json& method,
            bool top_up_after);
@@ -51,6 +55,8 @@ class MemberRole {
   std::unique_ptr<MemberService> service_;
   std::recursive_mutex mutex_;
   std::optional<eth::uint256> meter_wh_;
+  nlohmann::json meter_state_;  // the meter's last state, read once its config implements grid_meter
+  std::string meter_problem_;   // why the meter cannot be billed from; empty when it can
   std::string registration_ = "waiting for operator";
   std::optional<nlohmann::json> tariff_json_;
   std::int64_t next_cycle_ms_ = 0;

@@ -17,6 +17,8 @@
 
 #include <gtest/gtest.h>
 
+#include <hepek/interfaces.hpp>
+
 #include "member_store.hpp"
 #include "operator_store.hpp"
 #include "test_support.hpp"
@@ -25,6 +27,15 @@ namespace {
 
 using hepek::testing::AnvilProcess;
 namespace t = hepek::testing;
+
+// The test plays the grid meter: its retained config implements grid_meter with role "grid", so the member
+// bills from its energy_import counter.
+std::string grid_meter_config() {
+  return hepek::Device{"grid", "Grid meter (test)", hepek::interfaces::canonical_entities("grid_meter")}
+      .implements("grid_meter", "grid")
+      .to_json()
+      .dump();
+}
 namespace e = hepek::eth;
 
 std::unique_ptr<t::MqttClient> connect_admin(int port, const std::string& data) {
@@ -78,7 +89,8 @@ TEST(ErgonCrash, KillPointsLoseNothingCountNothingTwiceAndBothAgree) {
     auto bus = connect_admin(port, data);
     ASSERT_TRUE(bus) << hub.log();
     bus->subscribe("hepek/wallet");
-    bus->publish("hepek/grid/state", nlohmann::json{{"import_wh", meter}}.dump(), 1, true);
+    bus->publish("hepek/grid/config", grid_meter_config(), 1, true);
+    bus->publish("hepek/grid/state", nlohmann::json{{"energy_import", meter}}.dump(), 1, true);
     ASSERT_TRUE(bus->wait_for(
         "hepek/wallet",
         [](const auto& m) {
@@ -100,7 +112,8 @@ TEST(ErgonCrash, KillPointsLoseNothingCountNothingTwiceAndBothAgree) {
       int status = -1;
       for (int i = 0; i < 40 && status == -1; ++i) {  // feed the meter until the kill point fires
         meter += 100;
-        bus->publish("hepek/grid/state", nlohmann::json{{"import_wh", meter}}.dump(), 1, true);
+        bus->publish("hepek/grid/config", grid_meter_config(), 1, true);
+        bus->publish("hepek/grid/state", nlohmann::json{{"energy_import", meter}}.dump(), 1, true);
         status = hub.wait(700);
       }
       ASSERT_NE(status, -1) << spec << " never fired\n" << hub.log();
@@ -111,7 +124,8 @@ TEST(ErgonCrash, KillPointsLoseNothingCountNothingTwiceAndBothAgree) {
     ASSERT_TRUE(bus) << hub.log();
     bus->subscribe("hepek/wallet");
     meter += 100;
-    bus->publish("hepek/grid/state", nlohmann::json{{"import_wh", meter}}.dump(), 1, true);
+    bus->publish("hepek/grid/config", grid_meter_config(), 1, true);
+    bus->publish("hepek/grid/state", nlohmann::json{{"energy_import", meter}}.dump(), 1, true);
     ASSERT_TRUE(bus->wait_for(
         "hepek/wallet", [&](const auto& m) { return acked_at(m, meter, baseline); }, 30000))
         << "after " << spec << "\n"

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include <hepek/interfaces.hpp>
+
 #include "credit_policy.hpp"
 #include "test_support.hpp"
 
@@ -18,6 +20,15 @@ namespace {
 
 using hepek::testing::AnvilProcess;
 namespace t = hepek::testing;
+
+// The test plays the grid meter: its retained config implements grid_meter with role "grid", so the member
+// bills from its energy_import counter.
+std::string grid_meter_config() {
+  return hepek::Device{"grid", "Grid meter (test)", hepek::interfaces::canonical_entities("grid_meter")}
+      .implements("grid_meter", "grid")
+      .to_json()
+      .dump();
+}
 
 std::string hhmm(int minute) {
   minute = ((minute % 1440) + 1440) % 1440;
@@ -82,15 +93,18 @@ TEST(ErgonLive, RelayFollowsCreditProtectedHoursAndTopUps) {
     ASSERT_TRUE(client) << hub.log();
     t::MqttClient& bus = *client;
     bus.subscribe("hepek/#");
-    bus.publish("hepek/grid/state", R"({"import_wh": 0})", 1, true);
+    bus.publish("hepek/grid/config", grid_meter_config(), 1, true);
+    bus.publish("hepek/grid/state", R"({"energy_import": 0})", 1, true);
     ASSERT_TRUE(bus.wait_for(
         "hepek/wallet", [](const auto& m) { return field_is(m, "deposit", "1000000000000000000"); }, 30000))
         << hub.log();
-    bus.publish("hepek/grid/state", R"({"import_wh": 2000.4})", 1, true);  // 2 kWh × 0.25 = 0.5 ERGON
+    bus.publish("hepek/grid/config", grid_meter_config(), 1, true);
+    bus.publish("hepek/grid/state", R"({"energy_import": 2000.4})", 1, true);  // 2 kWh × 0.25 = 0.5 ERGON
     ASSERT_TRUE(bus.wait_for(
         "hepek/wallet", [](const auto& m) { return field_is(m, "spent", "500000000000000000"); }, 10000))
         << hub.log();
-    bus.publish("hepek/grid/state", R"({"import_wh": 5000})", 1, true);  // 1.25 ERGON due, 1 deposited
+    bus.publish("hepek/grid/config", grid_meter_config(), 1, true);
+    bus.publish("hepek/grid/state", R"({"energy_import": 5000})", 1, true);  // 1.25 ERGON due, 1 deposited
     ASSERT_TRUE(bus.wait_for(
         "hepek/relay/state", [](const auto& m) { return field_is(m, "state", "off"); }, 10000))
         << hub.log();
@@ -148,7 +162,9 @@ TEST(ErgonLive, RelayFollowsCreditProtectedHoursAndTopUps) {
   ASSERT_TRUE(bus.wait_for(
       "hepek/wallet", [](const auto& m) { return field_is(m, "deposit", "3000000000000000000"); }, 30000))
       << hub.log();
-  bus.publish("hepek/grid/state", R"({"import_wh": 20000})", 1, true);  // far more than the 1.75 ERGON left
+  bus.publish("hepek/grid/config", grid_meter_config(), 1, true);
+  bus.publish("hepek/grid/state", R"({"energy_import": 20000})", 1,
+              true);  // far more than the 1.75 ERGON left
   ASSERT_TRUE(bus.wait_for(
       "hepek/wallet", [](const auto& m) { return field_is(m, "credit_state", "protected"); }, 15000))
       << hub.log();

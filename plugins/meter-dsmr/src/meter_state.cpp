@@ -1,5 +1,7 @@
 #include "meter_state.hpp"
 
+#include <hepek/interfaces.hpp>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -179,6 +181,15 @@ std::vector<hepek::Entity> meter_entities(const nlohmann::json& state) {
   for (const auto& entity : kCatalogue)
     if (state.contains(entity.field)) present.push_back(entity);
   return present;
+}
+
+hepek::Device meter_device(const std::string& name, const nlohmann::json& state, const std::string& header) {
+  hepek::Device device(name, "Smart meter (P1)", meter_entities(state),
+                       header.size() > 1 ? header.substr(1) : header,
+                       header.size() >= 4 ? header.substr(1, 3) : "unknown");  // FLAG manufacturer id
+  device.implements(std::string(interfaces::kGridMeter), std::string(interfaces::kRoleGrid));
+  if (!interfaces::check_implements(device.to_json(), interfaces::kGridMeter)) device.interfaces.clear();
+  return device;
 }
 
 }  // namespace hepek::dsmr

@@ -25,4 +25,10 @@ nlohmann::json meter_state(const Telegram& telegram);
 // Entity metadata for every field of `state` this module knows (unknown keys, such as "ts", are left out).
 std::vector<hepek::Entity> meter_entities(const nlohmann::json& state);
 
+// The meter's device (hepek/<device>/config) for the fields of `state` and the telegram header ("/ISK5..."):
+// the P1 port is the meter at the grid connection, so it implements the grid_meter interface with role "grid"
+// (what billing uses) once the fields carry what that interface requires (power and energy_import, which are
+// the canonical names already).
+hepek::Device meter_device(const std::string& name, const nlohmann::json& state, const std::string& header);
+
 }  // namespace hepek::dsmr

@@ -135,10 +135,7 @@ class DsmrMeter : public hepek::Plugin {
     announced_header_ = header;
     nlohmann::json fields = nlohmann::json::object();
     for (const auto& field : announced_fields_) fields[field] = nullptr;
-    host().announce(
-        hepek::Device(host().id(), "Smart meter (P1)", meter_entities(fields),
-                      header.size() > 1 ? header.substr(1) : header,
-                      header.size() >= 4 ? header.substr(1, 3) : "unknown"));  // FLAG manufacturer id
+    host().announce(meter_device(host().id(), fields, header));
   }
 
   MeterConfig config_;

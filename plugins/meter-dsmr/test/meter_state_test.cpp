@@ -1,6 +1,7 @@
 #include "meter_state.hpp"
 
 #include <gtest/gtest.h>
+#include <hepek/interfaces.hpp>
 
 #include "dsmr_test_data.hpp"
 #include "parser.hpp"
@@ -83,4 +84,18 @@ TEST(MeterState, EntitiesDescribeExactlyThePresentFields) {
     ++known;
   }
   EXPECT_EQ(known, s.size());  // every field of the state is described
+}
+
+TEST(MeterState, DeviceImplementsTheGridMeterInterfaceWithRoleGrid) {
+  const auto s = state_of("ndokter_telegram_fluvius_v171.txt");
+  const auto config = meter_device("meter", s, "/FLU5\\253770234_A").to_json();
+  EXPECT_EQ(config.at("schema"), 2);
+  EXPECT_TRUE(
+      hepek::interfaces::check_implements(config, hepek::interfaces::kGridMeter, hepek::interfaces::kRoleGrid)
+          .ok())
+      << hepek::interfaces::check_implements(config, hepek::interfaces::kGridMeter).error();
+  // A telegram without energy counters (a broken or partial one) does not claim the interface.
+  const auto partial = meter_device("meter", nlohmann::json{{"power", 5}}, "/X").to_json();
+  EXPECT_FALSE(partial.contains("interfaces"));
+  EXPECT_EQ(partial.at("schema"), 1);
 }

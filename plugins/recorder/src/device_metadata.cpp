@@ -35,9 +35,10 @@ Result<DeviceMetadata> parse_device_metadata(std::string_view device_from_topic,
   const auto schema = json.find("schema");
   if (schema == json.end() || !schema->is_number_integer())
     return R::failure(fmt::format("config of device '{}' has no integer \"schema\"", device));
-  if (schema->get<int64_t>() != 1)
-    return R::failure(fmt::format("config of device '{}' has schema {}, this recorder reads schema 1", device,
-                                  schema->get<int64_t>()));
+  // Version 2 only adds "interfaces", which the recorder does not need: it reads both.
+  if (schema->get<int64_t>() != 1 && schema->get<int64_t>() != 2)
+    return R::failure(fmt::format("config of device '{}' has schema {}, this recorder reads schemas 1 and 2",
+                                  device, schema->get<int64_t>()));
   const auto entities = json.find("entities");
   if (entities == json.end() || !entities->is_array())
     return R::failure(fmt::format("config of device '{}' has no \"entities\" array", device));

@@ -1,11 +1,11 @@
 // What the recorder keeps of a device's entity metadata (hepek/<device>/config, see
 // sdk/include/hepek/entity.hpp).
 //
-// Contract: parse_device_metadata() accepts the SDK's JSON shape ({"schema":1,"device":..,"entities":[..]})
-// and returns an error naming the device and the offending entity for anything else; it never throws. A field
-// is recorded unless its entity says "recorded": false. A field is declared numeric when its metadata implies
-// a number: a unit, a state_class (measurement, total, total_increasing) or a number/integer command schema.
-// Pure, thread-safe.
+// Contract: parse_device_metadata() accepts the SDK's JSON shape ({"schema":1 or
+// 2,"device":..,"entities":[..]}) and returns an error naming the device and the offending entity for
+// anything else; it never throws. A field is recorded unless its entity says "recorded": false. A field is
+// declared numeric when its metadata implies a number: a unit, a state_class (measurement, total,
+// total_increasing) or a number/integer command schema. Pure, thread-safe.
 #pragma once
 
 #include <string>

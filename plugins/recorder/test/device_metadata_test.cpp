@@ -58,7 +58,7 @@ TEST(DeviceMetadata, RejectsBadInputNamingTheProblem) {
            {"{not json", "not valid JSON"},
            {"[1,2]", "not a JSON object"},
            {R"({"entities":[]})", "no integer \"schema\""},
-           {R"({"schema":2,"entities":[]})", "schema 2"},
+           {R"({"schema":3,"entities":[]})", "schema 3"},
            {R"({"schema":1})", "no \"entities\" array"},
            {R"({"schema":1,"entities":[42]})", "entities[0] is not an object"},
            {R"({"schema":1,"entities":[{"unit":"W"}]})", "entities[0] has no \"field\""},
@@ -74,3 +74,11 @@ TEST(DeviceMetadata, RejectsBadInputNamingTheProblem) {
 
 }  // namespace
 }  // namespace hepek::recorder
+
+TEST(DeviceMetadata, ReadsVersionTwoWithInterfaces) {
+  const auto parsed = parse_device_metadata(
+      "meter", R"({"schema":2,"device":"meter","interfaces":[{"name":"grid_meter","role":"grid"}],
+                   "entities":[{"field":"energy_import","unit":"Wh","state_class":"total_increasing"}]})");
+  ASSERT_TRUE(parsed) << parsed.error();
+  EXPECT_TRUE(parsed->find("energy_import")->numeric);
+}

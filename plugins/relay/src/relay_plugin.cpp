@@ -77,9 +77,12 @@ class Relay : public Plugin {
     if (backend_ == "mqtt" && !config_.at("state_topic").get<std::string>().empty())
       host().subscribe(config_.at("state_topic").get<std::string>(),
                        [this](const Message& message) { on_switch_report(message.payload); });
-    host().announce(
-        {host().id(), "Supply relay", {enum_command("state", {"on", "off"}, "Supply")}, "relay-" + backend_},
-        [this](const nlohmann::json& command) { return on_command(command); });
+    host().announce(Device{host().id(),
+                           "Supply relay",
+                           {enum_command("state", {"on", "off"}, "Supply")},
+                           "relay-" + backend_}
+                        .implements("switch", "supply"),
+                    [this](const nlohmann::json& command) { return on_command(command); });
     drive(initial);
     if (!host().is_simulation() && !schedule_.empty())
       host().every(static_cast<std::uint64_t>(

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <hepek/command_validation.hpp>
+#include <hepek/interfaces.hpp>
 
 #include "device_metadata.hpp"
 
@@ -15,4 +16,10 @@ TEST(BatteryMetadata, CommandSchemaAcceptsSetpointsAndRejectsTheRest) {
   EXPECT_NE(validate_command(metadata, R"({"setpoint_w": "full"})").find("number"), std::string::npos);
   EXPECT_NE(validate_command(metadata, R"({"soc": 50})").find("not a writable field"), std::string::npos);
   EXPECT_NE(validate_command(metadata, R"({"expires_s": 0})").find("minimum"), std::string::npos);
+}
+
+TEST(BatteryMetadata, ImplementsTheBatteryInterface) {
+  const nlohmann::json metadata = hepek::sim::battery_device("battery", 5000, 4000).to_json();
+  const auto status = hepek::interfaces::check_implements(metadata, hepek::interfaces::kBattery);
+  EXPECT_TRUE(status.ok()) << status.error();
 }

@@ -2,7 +2,7 @@
 // is what the hub validates /set commands against before they reach the plugin.
 //
 // Contract: pure functions building hepek::Device values; field names are the keys of each device's state
-// JSON.
+// JSON. The battery implements the "battery" interface (interfaces.hpp): soc, power, setpoint_w, expires_s.
 #pragma once
 
 #include <string>
@@ -12,7 +12,7 @@
 namespace hepek::sim {
 
 inline Device battery_device(const std::string& name, double max_charge_w, double max_discharge_w) {
-  return {
+  return Device{
       name,
       "Home battery (simulated)",
       {sensor("soc", "%", "battery", "measurement", "State of charge"),
@@ -20,7 +20,8 @@ inline Device battery_device(const std::string& name, double max_charge_w, doubl
        energy_counter("discharge_energy", "Energy discharged"),
        number_command("setpoint_w", -max_charge_w, max_discharge_w, "W", "power", "Setpoint (+ discharge)"),
        number_command("expires_s", 1, 7 * 86400, "s", "duration", "Setpoint lifetime"), text_sensor("mode")},
-      "sim-battery"};
+      "sim-battery"}
+      .implements("battery");
 }
 
 }  // namespace hepek::sim

@@ -58,13 +58,19 @@ class SimGrid : public Plugin {
   }
 
   void start() override {
+    // The grid_meter interface's canonical counters are energy_import/energy_export; import_wh/export_wh stay
+    // for version-1 readers (same values).
     host().announce(
-        {host().id(),
-         "Grid meter (simulated)",
-         {sensor("power", "W", "power", "measurement", "Grid power (+ import)"),
-          energy_counter("import_wh", "Energy imported"), energy_counter("export_wh", "Energy exported"),
-          energy_counter("unserved_wh", "Load not served (relay off)"), text_sensor("relay")},
-         "sim-grid"});
+        Device{host().id(),
+               "Grid meter (simulated)",
+               {sensor("power", "W", "power", "measurement", "Grid power (+ import)"),
+                energy_counter("energy_import", "Energy imported"),
+                energy_counter("energy_export", "Energy exported"),
+                energy_counter("import_wh", "Energy imported (v1 name)"),
+                energy_counter("export_wh", "Energy exported (v1 name)"),
+                energy_counter("unserved_wh", "Load not served (relay off)"), text_sensor("relay")},
+               "sim-grid"}
+            .implements("grid_meter", "grid"));
     for (const std::string& device : {load_device_, pv_device_, battery_device_}) {
       if (device.empty()) continue;
       host().subscribe(topics::state(device), [this, device](const Message& message) {
@@ -186,6 +192,8 @@ class SimGrid : public Plugin {
     window["unserved_mwh"] = result.unserved;
     host().publish_state(host().id(),
                          {{"power", round_power_w(average_power_w(result.import - result.export_, duration))},
+                          {"energy_import", watt_hours(t.import)},
+                          {"energy_export", watt_hours(t.export_)},
                           {"import_wh", watt_hours(t.import)},
                           {"export_wh", watt_hours(t.export_)},
                           {"unserved_wh", watt_hours(t.unserved)},

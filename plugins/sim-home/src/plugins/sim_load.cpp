@@ -62,10 +62,11 @@ class SimLoad : public Plugin {
 
   void start() override {
     host().announce(
-        {host().id(),
-         "Household load (simulated)",
-         {sensor("power", "W", "power", "measurement"), energy_counter("energy", "Energy consumed")},
-         "sim-load"});
+        Device{host().id(),
+               "Household load (simulated)",
+               {sensor("power", "W", "power", "measurement"), energy_counter("energy", "Energy consumed")},
+               "sim-load"}
+            .implements("load", "household"));
     // Fail fast (the instance refuses to start, naming the data) when the first simulated step has no data.
     if (host().is_simulation()) series_->energy_mwh(host().now_ms(), step_ms_);
     if (!host().is_simulation())

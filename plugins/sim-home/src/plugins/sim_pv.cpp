@@ -70,12 +70,13 @@ class SimPv : public Plugin {
 
   void start() override {
     host().announce(
-        {host().id(),
-         "PV inverter (simulated)",
-         {sensor("power", "W", "power", "measurement"), energy_counter("energy", "Energy produced"),
-          energy_counter("curtailed_energy", "Energy curtailed"),
-          number_command("limit_w", 0, 1e7, "W", "power", "Power limit")},
-         "sim-pv"},
+        Device{host().id(),
+               "PV inverter (simulated)",
+               {sensor("power", "W", "power", "measurement"), energy_counter("energy", "Energy produced"),
+                energy_counter("curtailed_energy", "Energy curtailed"),
+                number_command("limit_w", 0, 1e7, "W", "power", "Power limit")},
+               "sim-pv"}
+            .implements("pv_inverter"),
         [this](const nlohmann::json& command) -> CommandResult {
           limit_w_ = command.at("limit_w").get<double>();
           return {};

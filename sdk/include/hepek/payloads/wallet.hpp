@@ -4,7 +4,7 @@
 //   {"schema":2,"device_id":"HEPEK-0001","registration":"claimed","credit_state":"ok","override":false,
 //    "token_balance":"0","deposit":"5000000000000000000","spent":"120000000000000","remaining":"...",
 //    "cycle":3,"channel_id":"0x..","device":"0x..","owner":"0x..","last_proof":{...}|null,
-//    "last_proof_acked":true,"last_ack":"cycle 3 accepted","error"?: "...","ts":"..."}
+//    "last_proof_acked":true,"last_ack":"cycle 3 accepted","error"?: "...","meter_error"?: "...","ts":"..."}
 // Before the chain is reachable only device_id, registration, credit_state, override and ts are present.
 //
 // Contract: header-only value type; parse() never throws.
@@ -39,7 +39,8 @@ struct WalletMessage {
   std::string credit_state;
   bool override_on = false;  // "override": the owner keeps the supply on
   std::optional<WalletChannel> channel;
-  std::string error;  // the chain could not be read, when non-empty
+  std::string error;        // the chain could not be read, when non-empty
+  std::string meter_error;  // why the member cannot bill (no grid_meter, waiting for it), when non-empty
   std::string ts;
 
   nlohmann::json to_json() const {
@@ -62,6 +63,7 @@ struct WalletMessage {
       j["last_ack"] = channel->last_ack;
     }
     if (!error.empty()) j["error"] = error;
+    if (!meter_error.empty()) j["meter_error"] = meter_error;
     j["ts"] = ts;
     return j;
   }
@@ -76,15 +78,17 @@ struct WalletMessage {
     const auto credit = fields::optional_string(json, "credit_state", "");
     const auto override_on = fields::optional_boolean(json, "override", "");
     const auto error = fields::optional_string(json, "error", "");
+    const auto meter_error = fields::optional_string(json, "meter_error", "");
     const auto ts = fields::optional_string(json, "ts", "");
     for (const auto* e : {&device_id.error(), &registration.error(), &credit.error(), &override_on.error(),
-                          &error.error(), &ts.error()})
+                          &error.error(), &meter_error.error(), &ts.error()})
       if (!e->empty()) return R::failure(what + ": " + *e);
     m.device_id = *device_id;
     m.registration = *registration;
     m.credit_state = *credit;
     m.override_on = *override_on;
     m.error = *error;
+    m.meter_error = *meter_error;
     m.ts = *ts;
     if (json.contains("token_balance")) {
       WalletChannel c;

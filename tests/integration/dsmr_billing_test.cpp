@@ -64,12 +64,12 @@ std::string prepaid_home_with_p1(const std::string& dir, const std::string& memb
   return text;
 }
 
-struct Run {
+struct SimulationRun {
   nlohmann::json summary;
   std::string log;
 };
 
-Run simulate_two_days(const std::string& member_meter) {
+SimulationRun simulate_two_days(const std::string& member_meter) {
   t::TempDir dir;
   t::write_file(dir.path() + "/p1.txt", p1_file(2 * 96 + 4, 1'000'000, 250));
   t::write_file(dir.path() + "/prepaid-home.toml", prepaid_home_with_p1(dir.path(), member_meter));
@@ -83,7 +83,7 @@ Run simulate_two_days(const std::string& member_meter) {
 }  // namespace
 
 TEST(DsmrBilling, MeterDsmrReplayIsTheMembersBillingMeterOnTheRealChain) {
-  const Run run = simulate_two_days("p1");
+  const SimulationRun run = simulate_two_days("p1");
   ASSERT_TRUE(run.summary.is_object() && run.summary.contains("chain")) << run.summary.dump() << run.log;
   const auto& chain = run.summary["chain"];
   EXPECT_GT(chain["proofs_signed"].get<int>(), 50)
@@ -99,7 +99,7 @@ TEST(DsmrBilling, MeterDsmrReplayIsTheMembersBillingMeterOnTheRealChain) {
 }
 
 TEST(DsmrBilling, AMeterWithoutTheGridMeterInterfaceIsALoudErrorNotSilence) {
-  const Run run = simulate_two_days("load");  // sim-load implements "load", not "grid_meter"
+  const SimulationRun run = simulate_two_days("load");  // sim-load implements "load", not "grid_meter"
   ASSERT_TRUE(run.summary.is_object() && run.summary.contains("chain")) << run.log;
   EXPECT_NE(run.log.find(
                 "meter \"load\" cannot be billed from: device \"load\" does not declare the \"grid_meter\" "

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <hepek/payloads/plan.hpp>
 #include <hepek/time.hpp>
 
 #include <hepek/timeseries/iso8601.hpp>
@@ -21,15 +22,6 @@ namespace {
 constexpr double kAbsurdPriceEurPerMwh = 20'000;  // far beyond any market's limits (EPEX: −500…4000)
 constexpr double kAbsurdPowerW = 1'000'000;       // a home is not a power station
 
-int64_t parse_time(const nlohmann::json& value, const std::string& what) {
-  if (value.is_number_integer()) return value.get<int64_t>() / 1000;  // Unix milliseconds
-  if (!value.is_string()) throw std::invalid_argument(what + " is not an ISO 8601 string");
-  const auto instant = parse_iso8601(value.get<std::string>());
-  if (!instant)
-    throw std::invalid_argument(what + " '" + value.get<std::string>() + "' is not ISO 8601 with offset");
-  return instant->unix_s;
-}
-
 std::optional<double> number_field(const nlohmann::json& object, const char* key) {
   if (!object.is_object() || !object.contains(key) || !object.at(key).is_number()) return std::nullopt;
   return object.at(key).get<double>();
@@ -37,43 +29,18 @@ std::optional<double> number_field(const nlohmann::json& object, const char* key
 
 }  // namespace
 
-std::vector<PriceInterval> parse_price_message(const nlohmann::json& message, const Surcharges& surcharges) {
-  const nlohmann::json* list = nullptr;
-  if (message.is_object() && message.contains("prices")) list = &message.at("prices");
-  if (!list || !list->is_array()) throw std::invalid_argument("prices message has no \"prices\" array");
-  const int64_t resolution = message.value("resolution_s", int64_t{0});
+std::vector<PriceInterval> price_intervals(const payloads::PriceMessage& message) {
   std::vector<PriceInterval> out;
-  for (size_t i = 0; i < list->size(); ++i) {
-    const auto& item = (*list)[i];
-    const std::string where = fmt::format("prices[{}]", i);
-    if (!item.is_object()) throw std::invalid_argument(where + " is not an object");
-    PriceInterval interval;
-    interval.start_s = parse_time(
-        item.contains("start") ? item.at("start") : item.value("time", nlohmann::json()), where + ".start");
-    auto spot = number_field(item, "price_eur_per_mwh");
-    if (!spot) spot = number_field(item, "eur_per_mwh");
-    const auto import = number_field(item, "import_eur_per_mwh");
-    const auto export_price = number_field(item, "export_eur_per_mwh");
-    if (!import && !spot)
-      throw std::invalid_argument(where + " has neither import_eur_per_mwh nor price_eur_per_mwh");
-    interval.import_eur_per_mwh = import ? *import : *spot + surcharges.import_eur_per_mwh;
-    interval.export_eur_per_mwh = export_price ? *export_price
-                                  : spot       ? *spot + surcharges.export_eur_per_mwh
-                                               : 0.0;
-    if (item.contains("end")) interval.end_s = parse_time(item.at("end"), where + ".end");
-    out.push_back(interval);
-  }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.start_s < b.start_s; });
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (out[i].end_s > out[i].start_s) continue;
-    if (i + 1 < out.size())
-      out[i].end_s = out[i + 1].start_s;
-    else
-      out[i].end_s = out[i].start_s + (resolution > 0 ? resolution
-                                       : i > 0        ? out[i].start_s - out[i - 1].start_s
-                                                      : 3600);
-  }
+  for (const auto& p : message.prices)
+    out.push_back({p.start_ms / 1000, p.end_ms() / 1000, static_cast<double>(p.import_ueur_per_mwh) / 1e6,
+                   static_cast<double>(p.export_ueur_per_mwh) / 1e6});
   return out;
+}
+
+std::vector<PriceInterval> parse_price_message(const nlohmann::json& message) {
+  const auto parsed = payloads::PriceMessage::parse(message);
+  if (!parsed) throw std::invalid_argument(parsed.error());
+  return price_intervals(*parsed);
 }
 
 LivePlanner::LivePlanner(LivePlannerSettings settings)
@@ -84,8 +51,18 @@ LivePlanner::LivePlanner(LivePlannerSettings settings)
       }()) {}
 
 void LivePlanner::on_prices(const nlohmann::json& message, int64_t now_s) {
+  const auto parsed = payloads::PriceMessage::parse(message);
+  if (!parsed) {
+    prices_.clear();
+    prices_problem_ = "unreadable prices: " + parsed.error();
+    return;
+  }
+  on_prices(*parsed, now_s);
+}
+
+void LivePlanner::on_prices(const payloads::PriceMessage& message, int64_t now_s) {
   try {
-    prices_ = parse_price_message(message, settings_.surcharges);
+    prices_ = price_intervals(message);
     prices_received_s_ = now_s;
     prices_problem_.clear();
     for (const auto& p : prices_)
@@ -198,7 +175,10 @@ Decision LivePlanner::decide(int64_t now_s) {
   decision.expires_s = static_cast<double>(2 * settings_.step_s);
   decision.fallback = check_inputs(now_s);
   const double net = load_w_.value - (pv_seen_ ? pv_w_.value : 0.0);
-  nlohmann::json steps = nlohmann::json::array();
+  payloads::PlanMessage plan_message;
+  plan_message.ts = hepek::iso8601_utc(now_s * 1000);
+  plan_message.step_s = settings_.step_s;
+  plan_message.fallback = decision.fallback;
   if (decision.fallback) {
     ++fallbacks_;
     if (load_ok && pv_ok && soc_ok) {
@@ -208,9 +188,12 @@ Decision LivePlanner::decide(int64_t now_s) {
       // the last one expires.
       decision.send_setpoint = false;
     }
-    steps.push_back({{"start", hepek::iso8601_utc(now_s * 1000)},
-                     {"battery_w", std::round(decision.setpoint_w)},
-                     {"reason", "fallback to self-consumption: " + *decision.fallback}});
+    payloads::PlanStep step;
+    step.start_ms = now_s * 1000;
+    step.length_s = settings_.step_s;
+    step.battery_w = std::llround(decision.setpoint_w);
+    step.reason = "fallback to self-consumption: " + *decision.fallback;
+    plan_message.steps.push_back(std::move(step));
   } else {
     ++replans_;
     const size_t horizon =
@@ -243,19 +226,20 @@ Decision LivePlanner::decide(int64_t now_s) {
     for (size_t k = 0; k < plan.plan.steps.size(); ++k) {
       const auto& step = plan.plan.steps[k];
       const int64_t t = now_s + static_cast<int64_t>(k) * settings_.step_s;
-      steps.push_back({{"start", hepek::iso8601_utc(t * 1000)},
-                       {"battery_w", std::round(k == 0 ? decision.setpoint_w : step.battery_w)},
-                       {"soc_pct", std::round(step.soc_end_wh / settings_.capacity_wh * 1000) / 10},
-                       {"grid_w", std::round(step.outcome.grid_w)},
-                       {"import_eur_per_mwh", plan.problem.steps[k].import_eur_per_mwh},
-                       {"reason", describe_step(plan.problem.steps[k], step)}});
+      payloads::PlanStep out;
+      out.start_ms = t * 1000;
+      out.length_s = settings_.step_s;
+      out.battery_w = std::llround(k == 0 ? decision.setpoint_w : step.battery_w);
+      out.soc_permille =
+          std::clamp<std::int64_t>(std::llround(step.soc_end_wh / settings_.capacity_wh * 1000), 0, 1000);
+      out.grid_w = std::llround(step.outcome.grid_w);
+      out.import_ueur_per_mwh = std::llround(plan.problem.steps[k].import_eur_per_mwh * 1e6);
+      out.reason = describe_step(plan.problem.steps[k], step);
+      plan_message.steps.push_back(std::move(out));
     }
-    decision.plan["solve_ms"] = std::round(plan.solve_ms * 1000) / 1000;
+    plan_message.solve_us = std::llround(plan.solve_ms * 1000);
   }
-  decision.plan["ts"] = hepek::iso8601_utc(now_s * 1000);
-  decision.plan["step_s"] = settings_.step_s;
-  decision.plan["steps"] = steps;
-  if (decision.fallback) decision.plan["fallback"] = *decision.fallback;
+  decision.plan = plan_message.to_json();
   return decision;
 }
 

@@ -15,6 +15,10 @@
 #include <string>
 #include <vector>
 
+#include <cmath>
+
+#include <hepek/payloads/battery_setpoint.hpp>
+#include <hepek/payloads/prices.hpp>
 #include <nlohmann/json.hpp>
 
 #include "forecaster.hpp"
@@ -23,7 +27,8 @@
 
 namespace hepek::planner {
 
-// Added to a spot price when the tariff message carries only spot ("price_eur_per_mwh").
+// Added to the spot prices of the CSV stand-in (planner_plugin.cpp price_csv) to make import and export
+// prices; hepek/tariff/prices itself always carries all-in prices.
 struct Surcharges {
   double import_eur_per_mwh = 0;
   double export_eur_per_mwh = 0;
@@ -42,7 +47,8 @@ struct LivePlannerSettings {
   ForecastSettings forecast;
 };
 
-// One published price interval.
+// One published price interval, in the optimiser's unit (EUR/MWh as double; the bus carries µEUR/MWh
+// integers).
 struct PriceInterval {
   int64_t start_s = 0;
   int64_t end_s = 0;
@@ -50,26 +56,28 @@ struct PriceInterval {
   double export_eur_per_mwh = 0;
 };
 
-// Parses hepek/tariff/prices (the shape sim-home's grid reads too): {"prices":[{"start"|"time": ISO 8601 or
-// Unix ms, "end"?, all-in "import_eur_per_mwh"/"export_eur_per_mwh" and/or spot "price_eur_per_mwh" (or
-// "eur_per_mwh")},...], "resolution_s"?}. All-in prices win; otherwise spot + surcharge (export: spot +
-// surcharge when spot is given, else 0). Throws std::invalid_argument naming the bad element.
-std::vector<PriceInterval> parse_price_message(const nlohmann::json& message,
-                                               const Surcharges& surcharges = {});
+// The intervals of a hepek/tariff/prices message (hepek::payloads::PriceMessage, the one parser every reader
+// uses). Throws std::invalid_argument with the parser's message naming the bad field.
+std::vector<PriceInterval> parse_price_message(const nlohmann::json& message);
+std::vector<PriceInterval> price_intervals(const payloads::PriceMessage& message);
 
 struct Decision {
   double setpoint_w = 0;  // + discharge
   bool send_setpoint = true;
   double expires_s = 0;
   std::optional<std::string> fallback;  // why the rule is used, if it is
-  nlohmann::json plan;                  // for hepek/plan
+  nlohmann::json plan;                  // for hepek/plan: payloads::PlanMessage::to_json()
+
+  // The command for the battery (hepek/<battery>/set), rounded to the watt and second.
+  payloads::BatterySetpoint setpoint() const { return {std::llround(setpoint_w), std::llround(expires_s)}; }
 };
 
 class LivePlanner {
  public:
   explicit LivePlanner(LivePlannerSettings settings);
 
-  void on_prices(const nlohmann::json& message, int64_t now_s);
+  void on_prices(const nlohmann::json& message, int64_t now_s);  // unreadable: a fallback naming the error
+  void on_prices(const payloads::PriceMessage& message, int64_t now_s);
   void on_battery_state(const nlohmann::json& state, int64_t now_s);
   void on_load_state(const nlohmann::json& state, int64_t now_s);
   void on_pv_state(const nlohmann::json& state, int64_t now_s);

@@ -46,9 +46,9 @@ class PlannerPlugin : public hepek::Plugin {
         {"grid_export_max_w", HEPEK_CONFIG_FLOAT, "-1.0", false, "export limit; -1 = none, 0 = no export"},
         {"allow_curtailment", HEPEK_CONFIG_BOOLEAN, "true", false, "PV may be curtailed at negative prices"},
         {"import_surcharge_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false,
-         "added to a spot-only tariff price for import (fees, taxes, margin)"},
+         "added to prices_csv spot prices for import (fees, taxes, margin)"},
         {"export_surcharge_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false,
-         "added to a spot-only tariff price for export"},
+         "added to prices_csv spot prices for export"},
         {"prices_csv", HEPEK_CONFIG_PATH, "\"\"", false,
          "stand-in for a tariff plugin: read spot prices from this CSV (time,price_eur_per_mwh), published "
          "day-ahead "
@@ -87,6 +87,8 @@ class PlannerPlugin : public hepek::Plugin {
         step_s_(planner_.settings().step_s) {
     if (const auto path = config.at("prices_csv").get<std::string>(); !path.empty())
       price_csv_ = read_price_csv_file(path);
+    surcharges_ = {config.at("import_surcharge_eur_per_mwh").get<double>(),
+                   config.at("export_surcharge_eur_per_mwh").get<double>()};
     if (battery_.empty() || load_.empty())
       throw std::invalid_argument("planner: battery and load device ids are required");
   }
@@ -130,20 +132,29 @@ class PlannerPlugin : public hepek::Plugin {
   // Feeds what a day-ahead market would have published by `now` as if it came on hepek/tariff/prices.
   void feed_csv_prices(int64_t now) {
     const int64_t until = day_ahead_published_until(*price_csv_, now);
-    nlohmann::json list = nlohmann::json::array();
+    hepek::payloads::PriceMessage message;
+    message.source = "csv";
+    message.resolution_s = price_csv_->step_s();
+    const auto micro = [](double eur_per_mwh) { return std::llround(eur_per_mwh * 1e6); };
     for (int64_t t = std::max(price_csv_->start_s(), now - now % price_csv_->step_s());
-         t < until && t < price_csv_->end_s(); t += price_csv_->step_s())
-      list.push_back(
-          {{"start", static_cast<int64_t>(t) * 1000}, {"price_eur_per_mwh", price_csv_->eur_per_mwh_at(t)}});
-    planner_.on_prices({{"prices", list}, {"resolution_s", price_csv_->step_s()}}, now);
+         t < until && t < price_csv_->end_s(); t += price_csv_->step_s()) {
+      const double spot = price_csv_->eur_per_mwh_at(t);
+      hepek::payloads::PriceInterval slot;
+      slot.start_ms = t * 1000;
+      slot.length_s = price_csv_->step_s();
+      slot.spot_ueur_per_mwh = micro(spot);
+      slot.import_ueur_per_mwh = micro(spot + surcharges_.import_eur_per_mwh);
+      slot.export_ueur_per_mwh = micro(spot + surcharges_.export_eur_per_mwh);
+      message.prices.push_back(slot);
+    }
+    planner_.on_prices(message, now);
   }
 
   void replan(int64_t now) {
     if (price_csv_) feed_csv_prices(now);
     const Decision decision = planner_.decide(now);
     if (decision.send_setpoint)
-      host().publish_json(hepek::topics::set(battery_), {{"setpoint_w", std::round(decision.setpoint_w)},
-                                                         {"expires_s", decision.expires_s}});
+      host().publish_json(hepek::topics::set(battery_), decision.setpoint().to_json());
     host().publish_json(hepek::topics::kPlan, decision.plan, 1, /*retain=*/true);
     if (decision.fallback && *decision.fallback != last_fallback_)
       host().warn("planner falls back to self-consumption: " + *decision.fallback);
@@ -155,6 +166,7 @@ class PlannerPlugin : public hepek::Plugin {
   int64_t step_s_;
   std::string last_fallback_;
   std::optional<PriceSeries> price_csv_;
+  Surcharges surcharges_;  // added to price_csv_'s spot prices
 };
 
 }  // namespace hepek::planner

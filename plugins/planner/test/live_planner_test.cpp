@@ -15,13 +15,16 @@ namespace {
 constexpr int64_t kStep = 900;
 const int64_t kStart = parse_iso8601("2024-03-01T00:00:00+01:00")->unix_s;
 
+// A hepek/tariff/prices message (version 2: integer µEUR/MWh) of `hours` hourly prices from start.
 json prices_from(int64_t start, int hours, double base = 100) {
   json list = json::array();
+  const auto micro = [](double eur_per_mwh) { return std::llround(eur_per_mwh * 1e6); };
   for (int h = 0; h < hours; ++h)
-    list.push_back({{"start", format_iso8601(start + h * 3600, 60)},
-                    {"import_eur_per_mwh", base + 100 + (h % 24 >= 17 && h % 24 < 21 ? 150 : 0)},
-                    {"export_eur_per_mwh", base}});
-  return {{"prices", list}, {"resolution_s", 3600}};
+    list.push_back({{"start_ms", (start + h * 3600) * 1000},
+                    {"length_s", 3600},
+                    {"import_ueur_per_mwh", micro(base + 100 + (h % 24 >= 17 && h % 24 < 21 ? 150 : 0))},
+                    {"export_ueur_per_mwh", micro(base)}});
+  return {{"unit", "uEUR/MWh"}, {"prices", list}, {"resolution_s", 3600}};
 }
 
 double load_at(int64_t t) {

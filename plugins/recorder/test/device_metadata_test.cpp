@@ -72,9 +72,6 @@ TEST(DeviceMetadata, RejectsBadInputNamingTheProblem) {
   }
 }
 
-}  // namespace
-}  // namespace hepek::recorder
-
 TEST(DeviceMetadata, ReadsVersionTwoWithInterfaces) {
   const auto parsed = parse_device_metadata(
       "meter", R"({"schema":2,"device":"meter","interfaces":[{"name":"grid_meter","role":"grid"}],
@@ -82,3 +79,6 @@ TEST(DeviceMetadata, ReadsVersionTwoWithInterfaces) {
   ASSERT_TRUE(parsed) << parsed.error();
   EXPECT_TRUE(parsed->find("energy_import")->numeric);
 }
+
+}  // namespace
+}  // namespace hepek::recorder

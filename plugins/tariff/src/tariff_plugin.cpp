@@ -189,9 +189,10 @@ class TariffPlugin : public hepek::Plugin {
     const bool nothing_current = !grid->empty() && grid->slot(now_s) < 0;
     if (!published_ || known_end != published_known_end_ || version != published_version_) {
       message_ = price_message(*grid, composition_, from, until, source_, now_ms);
-      host().publish_json(hepek::topics::kTariffPrices, message_, 1, /*retain=*/true);
+      host().publish_json(hepek::topics::kTariffPrices, message_.to_json(), 1, /*retain=*/true);
+      state_grid_ = *grid;
       ++publications_;
-      if (message_.at("prices").empty() || nothing_current)
+      if (message_.prices.empty() || nothing_current)
         host().warn(fmt::format("no price known for {}{}", timeseries::format_iso8601(now_s, 0),
                                 book_ ? " (waiting for signed prices on serenity/broadcast/prices)" : ""));
       published_ = true;
@@ -200,7 +201,7 @@ class TariffPlugin : public hepek::Plugin {
     }
     const std::int64_t slot_start = from;
     if (slot_start != state_slot_ || publications_ != state_publications_) {
-      host().publish_state(host().id(), tariff_state(message_, now_s));
+      host().publish_state(host().id(), tariff_state(message_, state_grid_, now_s));
       state_slot_ = slot_start;
       state_publications_ = publications_;
     }
@@ -214,7 +215,8 @@ class TariffPlugin : public hepek::Plugin {
   std::optional<CsvPrices> csv_;
   std::optional<OperatorPriceBook> book_;
 
-  nlohmann::json message_;
+  payloads::PriceMessage message_;
+  PriceGrid state_grid_;  // the grid message_ was made from (its UTC offsets format the state's times)
   bool published_ = false;
   std::int64_t published_known_end_ = 0;
   std::uint64_t published_version_ = 0;

@@ -10,8 +10,10 @@
 
 #include <fmt/format.h>
 
+#include <hepek/payloads/prices.hpp>
 #include <hepek/timeseries/iso8601.hpp>
 #include <hepek/timeseries/local_calendar.hpp>
+
 #include "operator_prices.hpp"
 #include "test_support.hpp"
 
@@ -82,32 +84,32 @@ export_fixed_eur_per_mwh = 70.0
   observer->subscribe("hepek/tariff-nl/#");
   const auto message = observer->wait_for("hepek/tariff/prices", {}, 10000);
   ASSERT_TRUE(message) << hub->log();
-  const auto prices = nlohmann::json::parse(message->payload);
-  EXPECT_EQ(prices.at("source"), "csv");
-  EXPECT_EQ(prices.at("resolution_s"), 3600);
-  const auto& slots = prices.at("prices");
-  ASSERT_FALSE(slots.empty()) << prices.dump();
+  const auto parsed = hepek::payloads::PriceMessage::parse(message->payload);
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  const auto& prices = *parsed;
+  EXPECT_EQ(prices.source, "csv");
+  EXPECT_EQ(prices.resolution_s, 3600);
+  const auto& slots = prices.prices;
+  ASSERT_FALSE(slots.empty()) << message->payload;
   // The first slot is the current hour; the last ends at midnight tonight or, from 13:00 on, tomorrow night.
-  const auto first = hepek::timeseries::parse_iso8601(slots.front().at("start").get<std::string>());
-  ASSERT_TRUE(first);
+  const std::int64_t first_s = slots.front().start_ms / 1000;
   const std::int64_t checked_now = unix_now();
-  EXPECT_LE(first->unix_s, checked_now);
-  EXPECT_GT(first->unix_s + 3600, now);
+  EXPECT_LE(first_s, checked_now);
+  EXPECT_GT(first_s + 3600, now);
   const bool after_publication = hepek::timeseries::local_second_of_day(now, offset) >= 13 * 3600;
   const std::int64_t expected_until = today + (after_publication ? 2 : 1) * 86400;
-  const auto last_end = hepek::timeseries::parse_iso8601(slots.back().at("end").get<std::string>());
+  const std::int64_t last_end_s = slots.back().end_ms() / 1000;
   if (hepek::timeseries::local_day(now, offset) == hepek::timeseries::local_day(checked_now, offset) &&
       after_publication == (hepek::timeseries::local_second_of_day(checked_now, offset) >= 13 * 3600)) {
     // (unless the test straddled midnight or 13:00)
-    EXPECT_EQ(last_end->unix_s, expected_until) << prices.dump();
+    EXPECT_EQ(last_end_s, expected_until) << message->payload;
   }
   for (const auto& slot : slots) {
-    const auto start = hepek::timeseries::parse_iso8601(slot.at("start").get<std::string>());
-    const double spot = spot_of(start->unix_s);
-    EXPECT_NEAR(slot.at("price_eur_per_mwh").get<double>(), spot, 1e-9);
-    EXPECT_NEAR(slot.at("import_eur_per_mwh").get<double>(), (spot + 150.0) * 1.21, 1e-6);
-    EXPECT_EQ(slot.at("export_eur_per_mwh").get<double>(), 70.0);
-    EXPECT_FALSE(slot.at("filled").get<bool>());
+    const double spot = spot_of(slot.start_ms / 1000);
+    EXPECT_NEAR(static_cast<double>(slot.spot_ueur_per_mwh.value_or(0)), spot * 1e6, 0.5);
+    EXPECT_NEAR(static_cast<double>(slot.import_ueur_per_mwh), (spot + 150.0) * 1.21 * 1e6, 1.0);
+    EXPECT_EQ(slot.export_ueur_per_mwh, 70'000'000);
+    EXPECT_FALSE(slot.filled);
   }
   // The device announces itself and publishes its state.
   EXPECT_TRUE(observer->wait_for("hepek/tariff-nl/config", {}, 5000)) << hub->log();
@@ -115,7 +117,7 @@ export_fixed_eur_per_mwh = 70.0
   ASSERT_TRUE(state) << hub->log();
   const auto state_json = nlohmann::json::parse(state->payload);
   EXPECT_NEAR(state_json.at("import_eur_per_mwh").get<double>(),
-              slots.front().at("import_eur_per_mwh").get<double>(), 1e-9);
+              static_cast<double>(slots.front().import_ueur_per_mwh) / 1e6, 1e-9);
   EXPECT_GE(state_json.at("known_slots").get<int>(), 1);
 
   // A client connecting later gets the prices as a retained message.
@@ -125,7 +127,9 @@ export_fixed_eur_per_mwh = 70.0
   const auto retained = late->wait_for("hepek/tariff/prices", {}, 5000);
   ASSERT_TRUE(retained);
   EXPECT_TRUE(retained->retained);
-  EXPECT_EQ(nlohmann::json::parse(retained->payload).at("prices"), slots);
+  const auto retained_prices = hepek::payloads::PriceMessage::parse(retained->payload);
+  ASSERT_TRUE(retained_prices.ok()) << retained_prices.error();
+  EXPECT_EQ(retained_prices->prices, slots);
   hub->terminate();
 }
 
@@ -176,8 +180,8 @@ margin_eur_per_mwh = 10.0
   EXPECT_EQ(prices.at("source"), "operator");
   EXPECT_EQ(prices.at("resolution_s"), 900);
   ASSERT_EQ(prices.at("prices").size(), 48u);
-  EXPECT_DOUBLE_EQ(prices.at("prices")[0].at("price_eur_per_mwh").get<double>(), -30.0);
-  EXPECT_DOUBLE_EQ(prices.at("prices")[0].at("import_eur_per_mwh").get<double>(), -20.0);
+  EXPECT_EQ(prices.at("prices")[0].at("spot_ueur_per_mwh").get<std::int64_t>(), -30'000'000);
+  EXPECT_EQ(prices.at("prices")[0].at("import_ueur_per_mwh").get<std::int64_t>(), -20'000'000);
 
   // Both bad broadcasts are refused with a reason in the log; the hub is still up.
   const auto deadline = Clock::now() + std::chrono::seconds(5);

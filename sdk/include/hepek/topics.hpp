@@ -9,7 +9,7 @@
 
 namespace hepek::topics {
 
-inline constexpr int kTopicContractVersion = 1;
+inline constexpr int kTopicContractVersion = 2;  // 2: device interfaces, integer payload types
 inline constexpr std::string_view kRoot = "hepek";
 
 // Device topics: hepek/<device>/{config,state,set,set/result,availability}.

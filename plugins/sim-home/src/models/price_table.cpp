@@ -5,21 +5,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "energy.hpp"
-#include "time_util.hpp"
+#include <hepek/payloads/prices.hpp>
 
 namespace hepek::sim {
-namespace {
-
-std::int64_t time_of(const nlohmann::json& value, std::size_t index, const char* key) {
-  if (value.is_number_integer()) return value.get<std::int64_t>();
-  if (value.is_string()) return parse_iso8601_ms(value.get<std::string>());
-  throw std::invalid_argument("prices[" + std::to_string(index) + "]." + key +
-                              " must be an ISO 8601 time or Unix milliseconds");
-}
-
-}  // namespace
-
 PriceTable::PriceTable(std::vector<Interval> intervals) : intervals_(std::move(intervals)) {
   std::sort(intervals_.begin(), intervals_.end(),
             [](const Interval& a, const Interval& b) { return a.start_ms < b.start_ms; });
@@ -54,61 +42,23 @@ std::int64_t micro_eur_per_kwh(double eur_per_kwh) {
   return std::llround(eur_per_kwh * 1e6);
 }
 
+std::int64_t micro_eur_per_mwh_from_eur_per_kwh(double eur_per_kwh) {
+  if (!std::isfinite(eur_per_kwh)) throw std::invalid_argument("a price must be a finite number");
+  return std::llround(eur_per_kwh * 1e9);
+}
+
+std::int64_t micro_eur_per_kwh_from_micro_per_mwh(std::int64_t micro_eur_per_mwh) {
+  return micro_eur_per_mwh >= 0 ? (micro_eur_per_mwh + 500) / 1000 : -((-micro_eur_per_mwh + 500) / 1000);
+}
+
 PriceTable parse_price_table(const nlohmann::json& signal) {
-  if (!signal.is_object() || !signal.contains("prices") || !signal["prices"].is_array())
-    throw std::invalid_argument("tariff prices: expected an object with a \"prices\" array");
-  const auto& prices = signal["prices"];
+  const auto message = payloads::PriceMessage::parse(signal);
+  if (!message) throw std::invalid_argument(message.error());
   std::vector<PriceTable::Interval> intervals;
-  std::vector<bool> has_end;
-  for (std::size_t i = 0; i < prices.size(); ++i) {
-    const auto& entry = prices[i];
-    const std::string where = "prices[" + std::to_string(i) + "]";
-    if (!entry.is_object()) throw std::invalid_argument(where + " must be an object");
-    const char* time_key = entry.contains("start") ? "start" : "time";
-    if (!entry.contains(time_key)) throw std::invalid_argument(where + " has no start time");
-    auto price = [&](std::initializer_list<const char*> keys) -> std::optional<std::int64_t> {
-      for (const char* key : keys) {
-        if (!entry.contains(key)) continue;
-        if (!entry[key].is_number()) throw std::invalid_argument(where + "." + key + " must be a number");
-        return std::llround(entry[key].get<double>() * 1000.0);  // EUR/MWh → µEUR/kWh
-      }
-      return std::nullopt;
-    };
-    PriceTable::Interval interval;
-    interval.start_ms = time_of(entry[time_key], i, time_key);
-    interval.spot = price({"price_eur_per_mwh", "eur_per_mwh"});
-    interval.import = price({"import_eur_per_mwh"});
-    interval.export_ = price({"export_eur_per_mwh"});
-    if (!interval.spot && !interval.import)
-      throw std::invalid_argument(where + " needs price_eur_per_mwh or import_eur_per_mwh");
-    if (entry.contains("end")) interval.end_ms = time_of(entry["end"], i, "end");
-    has_end.push_back(entry.contains("end"));
-    intervals.push_back(interval);
-  }
-  std::vector<std::size_t> order(intervals.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return intervals[a].start_ms < intervals[b].start_ms; });
-  std::vector<PriceTable::Interval> sorted;
-  std::vector<bool> sorted_has_end;
-  for (std::size_t i : order) {
-    sorted.push_back(intervals[i]);
-    sorted_has_end.push_back(has_end[i]);
-  }
-  std::int64_t resolution_ms = kMillisPerHour;
-  if (signal.contains("resolution_s") && signal["resolution_s"].is_number())
-    resolution_ms = std::llround(signal["resolution_s"].get<double>() * 1000);
-  else if (sorted.size() >= 2)
-    resolution_ms = sorted.back().start_ms - sorted[sorted.size() - 2].start_ms;
-  for (std::size_t i = 0; i < sorted.size(); ++i) {
-    if (sorted_has_end[i]) {
-      if (sorted[i].end_ms <= sorted[i].start_ms)
-        throw std::invalid_argument("prices: an entry ends before it starts");
-      continue;
-    }
-    sorted[i].end_ms = i + 1 < sorted.size() ? sorted[i + 1].start_ms : sorted[i].start_ms + resolution_ms;
-  }
-  return PriceTable(std::move(sorted));
+  for (const auto& p : message->prices)
+    intervals.push_back(
+        {p.start_ms, p.end_ms(), p.spot_ueur_per_mwh, p.import_ueur_per_mwh, p.export_ueur_per_mwh});
+  return PriceTable(std::move(intervals));
 }
 
 }  // namespace hepek::sim

@@ -1,12 +1,9 @@
-// Energy prices from the hepek/tariff/prices signal, as integer µEUR/kWh per interval.
+// Energy prices from the hepek/tariff/prices signal (hepek::payloads::PriceMessage, the SDK's one parser),
+// per interval in the contract's one unit, integer µEUR/MWh.
 //
-// Contract: parse_price_table accepts {"prices":[{"time"|"start": ISO 8601 or Unix ms, optional "end", a spot
-// price "price_eur_per_mwh" (or "eur_per_mwh") and/or all-in "import_eur_per_mwh" /
-// "export_eur_per_mwh"}...], optional "resolution_s"} — the shape the planner reads too. An entry lasts until
-// its "end", else until the next entry's start, else for resolution_s (default: the spacing of the last two
-// entries, or one hour). Throws std::invalid_argument naming the entry on bad input. 1 EUR/MWh = 1000
-// µEUR/kWh. import_at/export_at(t, surcharge) give the entry's all-in price where it has one, else spot +
-// surcharge; nullopt when nothing covers t.
+// Contract: parse_price_table() throws std::invalid_argument with the parser's message (naming the field) on
+// a bad signal. import_at/export_at(t, surcharge) give the interval's all-in price where it has one, else
+// spot + surcharge; nullopt when nothing covers t. Intervals built by hand (tests) may carry spot only. Pure.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +19,8 @@ class PriceTable {
   struct Interval {
     std::int64_t start_ms = 0;
     std::int64_t end_ms = 0;
-    std::optional<std::int64_t> spot;    // µEUR/kWh
-    std::optional<std::int64_t> import;  // all-in, µEUR/kWh
+    std::optional<std::int64_t> spot;    // µEUR/MWh
+    std::optional<std::int64_t> import;  // all-in, µEUR/MWh
     std::optional<std::int64_t> export_;
   };
   explicit PriceTable(std::vector<Interval> intervals = {});
@@ -39,7 +36,13 @@ class PriceTable {
 
 PriceTable parse_price_table(const nlohmann::json& signal);
 
-// EUR/kWh (config) → integer µEUR/kWh, rounded.
+// EUR/kWh (config) → integer µEUR/kWh (the grid model's cost unit), rounded.
 std::int64_t micro_eur_per_kwh(double eur_per_kwh);
+
+// EUR/kWh (config) → integer µEUR/MWh (the contract's price unit), rounded.
+std::int64_t micro_eur_per_mwh_from_eur_per_kwh(double eur_per_kwh);
+
+// µEUR/MWh → µEUR/kWh, rounded half away from zero (what the grid model bills in).
+std::int64_t micro_eur_per_kwh_from_micro_per_mwh(std::int64_t micro_eur_per_mwh);
 
 }  // namespace hepek::sim

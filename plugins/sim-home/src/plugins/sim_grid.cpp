@@ -46,8 +46,10 @@ class SimGrid : public Plugin {
         relay_device_(config.at("relay").get<std::string>()),
         import_price_(micro_eur_per_kwh(config.at("import_price_eur_per_kwh").get<double>())),
         export_price_(micro_eur_per_kwh(config.at("export_price_eur_per_kwh").get<double>())),
-        import_surcharge_(micro_eur_per_kwh(config.at("import_surcharge_eur_per_kwh").get<double>())),
-        export_surcharge_(micro_eur_per_kwh(config.at("export_surcharge_eur_per_kwh").get<double>())) {
+        import_surcharge_(
+            micro_eur_per_mwh_from_eur_per_kwh(config.at("import_surcharge_eur_per_kwh").get<double>())),
+        export_surcharge_(
+            micro_eur_per_mwh_from_eur_per_kwh(config.at("export_surcharge_eur_per_kwh").get<double>())) {
     const std::string source = config.at("price_source").get<std::string>();
     if (source != "fixed" && source != "tariff")
       throw std::invalid_argument("price_source must be \"fixed\" or \"tariff\", got \"" + source + "\"");
@@ -170,8 +172,8 @@ class SimGrid : public Plugin {
     if (use_tariff_) {
       const auto import = prices_.import_at(start, import_surcharge_);
       const auto export_ = prices_.export_at(start, export_surcharge_);
-      if (import) step.import_price_micro_eur_per_kwh = *import;
-      if (export_) step.export_price_micro_eur_per_kwh = *export_;
+      if (import) step.import_price_micro_eur_per_kwh = micro_eur_per_kwh_from_micro_per_mwh(*import);
+      if (export_) step.export_price_micro_eur_per_kwh = micro_eur_per_kwh_from_micro_per_mwh(*export_);
       if (!import || !export_) ++steps_without_tariff_;
     }
     const GridStepResult result = meter_.step(step);
@@ -202,7 +204,8 @@ class SimGrid : public Plugin {
   }
 
   std::string load_device_, pv_device_, battery_device_, relay_device_;
-  std::int64_t import_price_, export_price_, import_surcharge_, export_surcharge_;
+  std::int64_t import_price_, export_price_;          // fixed prices, µEUR/kWh (the grid model's unit)
+  std::int64_t import_surcharge_, export_surcharge_;  // on the tariff's spot, µEUR/MWh (the contract's unit)
   bool use_tariff_ = false;
   bool relay_on_ = true;
   std::map<std::string, DeviceInputs> inputs_;

@@ -42,6 +42,9 @@ struct BatterySetpoint {
     return R::success({*setpoint, *expires});
   }
 
+  // Text overloads (a std::string would otherwise convert to both string_view and json).
+  static Result<BatterySetpoint> parse(const std::string& text) { return parse(std::string_view(text)); }
+  static Result<BatterySetpoint> parse(const char* text) { return parse(std::string_view(text)); }
   static Result<BatterySetpoint> parse(std::string_view text) {
     auto json = fields::object_from_text(text, "battery setpoint");
     if (!json) return Result<BatterySetpoint>::failure(json.error());

@@ -99,6 +99,9 @@ struct PlanMessage {
     return R::success(std::move(m));
   }
 
+  // Text overloads (a std::string would otherwise convert to both string_view and json).
+  static Result<PlanMessage> parse(const std::string& text) { return parse(std::string_view(text)); }
+  static Result<PlanMessage> parse(const char* text) { return parse(std::string_view(text)); }
   static Result<PlanMessage> parse(std::string_view text) {
     auto json = fields::object_from_text(text, "hepek/plan");
     if (!json) return Result<PlanMessage>::failure(json.error());

@@ -83,6 +83,9 @@ struct PriceMessage {
     return j;
   }
 
+  // Text overloads (a std::string would otherwise convert to both string_view and json).
+  static Result<PriceMessage> parse(const std::string& text) { return parse(std::string_view(text)); }
+  static Result<PriceMessage> parse(const char* text) { return parse(std::string_view(text)); }
   static Result<PriceMessage> parse(std::string_view text) {
     auto json = fields::object_from_text(text, "hepek/tariff/prices");
     if (!json) return Result<PriceMessage>::failure(json.error());

@@ -124,6 +124,9 @@ struct WalletMessage {
     return R::success(std::move(m));
   }
 
+  // Text overloads (a std::string would otherwise convert to both string_view and json).
+  static Result<WalletMessage> parse(const std::string& text) { return parse(std::string_view(text)); }
+  static Result<WalletMessage> parse(const char* text) { return parse(std::string_view(text)); }
   static Result<WalletMessage> parse(std::string_view text) {
     auto json = fields::object_from_text(text, "hepek/wallet");
     if (!json) return Result<WalletMessage>::failure(json.error());

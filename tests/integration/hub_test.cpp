@@ -7,7 +7,9 @@
 #include <chrono>
 #include <fstream>
 #include <thread>
+#include <tuple>
 
+#include <hepek/interfaces.hpp>
 #include <hepek/time.hpp>
 
 #include "test_support.hpp"
@@ -420,4 +422,63 @@ TEST_F(HubTest, VersionOneDeviceMetadataKeepsWorking) {
   bool saw_seven = false;
   for (const auto& point : probe["series"]["level"]) saw_seven |= point[1] == 7.0;
   EXPECT_TRUE(saw_seven) << probe.dump();
+}
+
+// Every in-tree device that plays a role in the contract declares its interface, and its announced metadata
+// really implements it (checked by the SDK's check_implements, as a consumer would).
+TEST_F(HubTest, InTreeDevicesImplementTheInterfacesTheyDeclare) {
+  auto hub = start(R"(
+[[plugin]]
+id = "relay"
+type = "relay"
+backend = "sim"
+
+[[plugin]]
+id = "load"
+type = "sim-load"
+source = "synthetic"
+period_s = 1
+
+[[plugin]]
+id = "pv"
+type = "sim-pv"
+source = "clear-sky"
+period_s = 1
+
+[[plugin]]
+id = "battery"
+type = "sim-battery"
+load = "load"
+pv = "pv"
+relay = "relay"
+
+[[plugin]]
+id = "grid"
+type = "sim-grid"
+load = "load"
+pv = "pv"
+battery = "battery"
+relay = "relay"
+)");
+  auto observer = client("observer", "observer-interfaces");
+  ASSERT_TRUE(observer);
+  observer->subscribe("hepek/+/config");
+  const std::vector<std::tuple<std::string, std::string_view, std::string_view>> expected{
+      {"relay", hepek::interfaces::kSwitch, "supply"},
+      {"load", hepek::interfaces::kLoad, "household"},
+      {"pv", hepek::interfaces::kPvInverter, ""},
+      {"battery", hepek::interfaces::kBattery, ""},
+      {"grid", hepek::interfaces::kGridMeter, hepek::interfaces::kRoleGrid}};
+  hepek::interfaces::DeviceDirectory directory;
+  for (const auto& [device, interface, role] : expected) {
+    const auto config = observer->wait_for("hepek/" + device + "/config", {}, 10000);
+    ASSERT_TRUE(config) << device << "\n" << hub->log();
+    const auto status =
+        hepek::interfaces::check_implements(nlohmann::json::parse(config->payload), interface, role);
+    EXPECT_TRUE(status.ok()) << status.error();
+    directory.on_config(device, config->payload);
+  }
+  EXPECT_EQ(directory.find(hepek::interfaces::kGridMeter, hepek::interfaces::kRoleGrid),
+            std::vector<std::string>{"grid"});
+  EXPECT_EQ(directory.find(hepek::interfaces::kBattery), std::vector<std::string>{"battery"});
 }

@@ -46,6 +46,8 @@ MemberRole::MemberRole(Host& host, const nlohmann::json& config)
     throw std::invalid_argument("role = \"member\" needs device_id (the id printed on the device)");
   if (cycle_ms_ <= 0) throw std::invalid_argument("cycle_s must be positive");
   if (meter_.empty()) throw std::invalid_argument("meter: the grid meter's device id is required");
+  // Nothing is billed before the meter's config says it is a grid meter.
+  meter_problem_ = "waiting for the grid meter's config on " + topics::config(meter_);
 }
 
 std::string MemberRole::serenity(const std::string& topic) const {
@@ -170,10 +172,13 @@ void MemberRole::read_meter_state() {
   const auto counter = meter_state_.find("energy_import");
   if (counter == meter_state_.end()) return;  // a state without the counter (e.g. a partial telegram)
   if (!counter->is_number() || *counter < 0) {
-    set_meter_problem("meter \"" + meter_ + "\" published energy_import " + counter->dump() +
-                      ", not a non-negative number of Wh");
+    const std::string problem = "meter \"" + meter_ + "\" published energy_import " + counter->dump() +
+                                ", not a non-negative number of Wh";
+    if (problem != meter_reading_problem_) host_.error(problem + "; the reading is not billed");
+    meter_reading_problem_ = problem;
     return;
   }
+  meter_reading_problem_.clear();
   meter_wh_ = eth::uint256(static_cast<std::uint64_t>(std::floor(counter->get<double>())));
 }
 
@@ -365,9 +370,10 @@ void MemberRole::publish_wallet() {
   message.registration = registration_;
   message.credit_state = credit_state_;
   message.override_on = owner_override_;
-  message.meter_error = meter_problem_.empty() && !meter_state_.is_object()
-                            ? "waiting for the grid meter \"" + meter_ + "\""
-                            : meter_problem_;
+  message.meter_error = !meter_problem_.empty()           ? meter_problem_
+                        : !meter_reading_problem_.empty() ? meter_reading_problem_
+                        : !meter_wh_ ? "waiting for a reading of " + topics::state(meter_)
+                                     : std::string();
   if (service_ && service_->ready()) {
     try {
       const WalletState state = service_->state();

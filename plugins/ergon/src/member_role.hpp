@@ -55,8 +55,9 @@ class MemberRole {
   std::unique_ptr<MemberService> service_;
   std::recursive_mutex mutex_;
   std::optional<eth::uint256> meter_wh_;
-  nlohmann::json meter_state_;  // the meter's last state, read once its config implements grid_meter
-  std::string meter_problem_;   // why the meter cannot be billed from; empty when it can
+  nlohmann::json meter_state_;         // the meter's last state, read once its config implements grid_meter
+  std::string meter_problem_;          // why the meter cannot be billed from; empty when it can
+  std::string meter_reading_problem_;  // why its last reading was not usable; empty when it was
   std::string registration_ = "waiting for operator";
   std::optional<nlohmann::json> tariff_json_;
   std::int64_t next_cycle_ms_ = 0;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <hepek/interfaces.hpp>
 #include <hepek/plugin.hpp>
 #include <hepek/topics.hpp>
 
@@ -94,6 +95,12 @@ class PlannerPlugin : public hepek::Plugin {
   }
 
   void start() override {
+    // The planner reads soc/power of the battery, power of load and PV: the canonical fields of their
+    // interfaces. A device that does not declare its interface is driven anyway (version-1 metadata keeps
+    // working) but said so loudly, since its fields may mean something else.
+    expect_interface(battery_, hepek::interfaces::kBattery);
+    expect_interface(load_, hepek::interfaces::kLoad);
+    if (!pv_.empty()) expect_interface(pv_, hepek::interfaces::kPvInverter);
     host().subscribe(hepek::topics::kTariffPrices,
                      [this](const hepek::Message& m) { planner_.on_prices(parse(m.payload), now_s()); });
     host().subscribe(hepek::topics::state(battery_), [this](const hepek::Message& m) {
@@ -128,6 +135,14 @@ class PlannerPlugin : public hepek::Plugin {
   }
 
   int64_t now_s() const { return host().now_ms() / 1000; }
+
+  void expect_interface(const std::string& device, std::string_view interface) {
+    host().subscribe(hepek::topics::config(device), [this, interface](const hepek::Message& m) {
+      const auto status =
+          hepek::interfaces::check_implements(nlohmann::json::parse(m.payload, nullptr, false), interface);
+      if (!status) host().error("planner: " + status.error() + " (its fields are read as that interface's)");
+    });
+  }
 
   // Feeds what a day-ahead market would have published by `now` as if it came on hepek/tariff/prices.
   void feed_csv_prices(int64_t now) {

@@ -1,10 +1,9 @@
 // The embedded Mosquitto broker: its generated files and a supervised child process.
 //
-// Contract: prepare() writes mosquitto.conf, a hashed password file and an ACL file into the broker directory
-// (inside the 0700 data dir); start() refuses a port already in use with a message suggesting an external
-// broker, spawns mosquitto, and returns once it accepts connections (or throws with the broker's own log
-// lines). A supervisor thread restarts a broker that dies, with backoff, until stop(). Not copyable;
-// start/stop from one thread.
+// Contract: prepare() writes mosquitto.conf, a hashed password file and an ACL file into the broker directory (inside
+// the 0700 data dir); start() refuses a port already in use with a message suggesting an external broker, spawns
+// mosquitto, and returns once it accepts connections (or throws with the broker's own log lines). A supervisor thread
+// restarts a broker that dies, with backoff, until stop(). Not copyable; start/stop from one thread.
 #pragma once
 
 #include <map>
@@ -22,8 +21,7 @@ struct BrokerAccount {
   std::string password;
 };
 
-// Generated credentials, kept in <broker dir>/accounts.json (0600) so external tools keep working across
-// restarts.
+// Generated credentials, kept in <broker dir>/accounts.json (0600) so external tools keep working across restarts.
 class AccountStore {
  public:
   explicit AccountStore(std::string path);

@@ -1,11 +1,10 @@
 // One MQTT connection of the hub: the hub's own (bridge) or one per plugin instance.
 //
-// Contract: implementations (libmosquitto, Paho, the in-process bus) connect in the background and reconnect
-// with backoff forever; on every (re)connect they call on_connect, after which the owner re-subscribes
-// (sessions are clean). on_message runs on the client library's thread: the owner must hand work to the event
-// loop. publish() and subscribe() are thread-safe and return false when the message cannot be handed to the
-// client (e.g. disconnected: QoS 1 messages are queued by the library while the connection is being
-// re-established).
+// Contract: implementations (libmosquitto, Paho, the in-process bus) connect in the background and reconnect with
+// backoff forever; on every (re)connect they call on_connect, after which the owner re-subscribes (sessions are
+// clean). on_message runs on the client library's thread: the owner must hand work to the event loop. publish()
+// and subscribe() are thread-safe and return false when the message cannot be handed to the client (e.g.
+// disconnected: QoS 1 messages are queued by the library while the connection is being re-established).
 #pragma once
 
 #include <cstdint>

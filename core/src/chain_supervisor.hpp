@@ -1,10 +1,9 @@
 // The embedded chain: a supervised Foundry anvil node for `[chain] endpoint = "embedded"`.
 //
-// Contract: start() finds anvil (HEPEK_ANVIL, PATH, or the project's node_modules), refuses a taken port with
-// a clear message, starts it with the configured chain id and genesis timestamp (the hub clock's start, so a
-// simulation's chain begins at its virtual start) and its state file in the data dir, and returns once it
-// answers JSON-RPC. Contracts are deployed by the plugin that owns them, not here: the core knows no
-// contracts.
+// Contract: start() finds anvil (HEPEK_ANVIL, PATH, or the project's node_modules), refuses a taken port with a clear
+// message, starts it with the configured chain id and genesis timestamp (the hub clock's start, so a simulation's
+// chain begins at its virtual start) and its state file in the data dir, and returns once it answers JSON-RPC.
+// Contracts are deployed by the plugin that owns them, not here: the core knows no contracts.
 #pragma once
 
 #include <memory>

@@ -48,8 +48,8 @@ void ChildProcess::start(const std::vector<std::string>& argv, const std::string
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    // The hub blocks SIGINT/SIGTERM (one thread takes them with sigwait) and ignores SIGPIPE; both would be
-    // inherited through exec, leaving a child that ignores our SIGTERM and its parent-death signal.
+    // The hub blocks SIGINT/SIGTERM (one thread takes them with sigwait) and ignores SIGPIPE; both would be inherited
+    // through exec, leaving a child that ignores our SIGTERM and its parent-death signal.
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);

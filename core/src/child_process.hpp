@@ -1,8 +1,7 @@
-// A supervised child process (the broker, later the chain node): spawn with argv, stop with SIGTERM then
-// SIGKILL.
+// A supervised child process (the broker, later the chain node): spawn with argv, stop with SIGTERM then SIGKILL.
 //
-// Contract: not thread-safe by itself; the owner (a supervisor) serialises calls. The child gets its own
-// process group and dies with the hub (PR_SET_PDEATHSIG), so a killed hub never leaves a broker behind.
+// Contract: not thread-safe by itself; the owner (a supervisor) serialises calls. The child gets its own process
+// group and dies with the hub (PR_SET_PDEATHSIG), so a killed hub never leaves a broker behind.
 #pragma once
 
 #include <sys/types.h>

@@ -12,8 +12,7 @@ namespace hepek::core {
 // seconds; nullopt when malformed.
 std::optional<int64_t> parse_duration_ms(const std::string& text);
 
-// Removes "--name value" (or "--name=value") from args and returns the value; throws when the value is
-// missing.
+// Removes "--name value" (or "--name=value") from args and returns the value; throws when the value is missing.
 std::optional<std::string> take_option(std::vector<std::string>& args, const std::string& name);
 // Removes "--name" from args and returns whether it was there.
 bool take_flag(std::vector<std::string>& args, const std::string& name);

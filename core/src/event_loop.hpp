@@ -1,10 +1,9 @@
-// The hub's event loop: one thread runs every plugin callback (messages, timers, commands, steps), one at a
-// time.
+// The hub's event loop: one thread runs every plugin callback (messages, timers, commands, steps), one at a time.
 //
-// Contract: post() and add_timer()/cancel_timer() are thread-safe. In real time, run() sleeps until the next
-// task or timer and returns after stop(). In virtual time (simulation) nothing runs by itself: the simulation
-// driver calls advance_to(t), which fires due timers in (due time, timer id) order, and drain(), which runs
-// queued tasks until none are left — so a run is deterministic.
+// Contract: post() and add_timer()/cancel_timer() are thread-safe. In real time, run() sleeps until the next task or
+// timer and returns after stop(). In virtual time (simulation) nothing runs by itself: the simulation driver calls
+// advance_to(t), which fires due timers in (due time, timer id) order, and drain(), which runs queued tasks until
+// none are left — so a run is deterministic.
 #pragma once
 
 #include <condition_variable>

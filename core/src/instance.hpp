@@ -1,8 +1,8 @@
 // One plugin instance inside the hub: its config, ACL, bus connection, subscriptions, devices and timers.
 //
-// Contract: owned by the Hub; every field is touched only on the hub's event thread, except `connection`
-// (whose methods are thread-safe) and the immutable identity fields. `alive` gates callbacks: once false, no
-// callback into the plugin runs again, which is what makes unloading safe.
+// Contract: owned by the Hub; every field is touched only on the hub's event thread, except `connection` (whose
+// methods are thread-safe) and the immutable identity fields. `alive` gates callbacks: once false, no callback
+// into the plugin runs again, which is what makes unloading safe.
 #pragma once
 
 #include <map>

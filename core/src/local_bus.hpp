@@ -1,9 +1,9 @@
-// The in-process bus used for lock-step simulation: MQTT semantics (topic filters, retained messages,
-// per-client subscriptions) without a socket, so a simulated year is deterministic and fast.
+// The in-process bus used for lock-step simulation: MQTT semantics (topic filters, retained messages, per-client
+// subscriptions) without a socket, so a simulated year is deterministic and fast.
 //
-// Contract: connections are served in creation order and messages in publish order (FIFO), so the same inputs
-// give the same deliveries. Thread-safe; on_message is called on the publishing thread (the hub hands it to
-// its event loop). ACLs are enforced by the hub before publish, exactly as on the real broker path.
+// Contract: connections are served in creation order and messages in publish order (FIFO), so the same inputs give
+// the same deliveries. Thread-safe; on_message is called on the publishing thread (the hub hands it to its event
+// loop). ACLs are enforced by the hub before publish, exactly as on the real broker path.
 #pragma once
 
 #include <map>

@@ -1,8 +1,7 @@
-// Hub logging: every line goes to stderr ("LEVEL source: message") and, once the bus is up, to
-// hepek/bridge/log.
+// Hub logging: every line goes to stderr ("LEVEL source: message") and, once the bus is up, to hepek/bridge/log.
 //
-// Contract: thread-safe; the bus sink is called outside the logger's lock and must not log itself. Secrets
-// (keys, passwords) are never passed to the logger by the core.
+// Contract: thread-safe; the bus sink is called outside the logger's lock and must not log itself. Secrets (keys,
+// passwords) are never passed to the logger by the core.
 #pragma once
 
 #include <functional>

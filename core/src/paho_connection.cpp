@@ -1,5 +1,4 @@
-// BusConnection over Paho MQTT C++ (async client). Paho C 1.3.12 cannot set TCP_NODELAY; see README "Bus
-// client".
+// BusConnection over Paho MQTT C++ (async client). Paho C 1.3.12 cannot set TCP_NODELAY; see README "Bus client".
 #include <mqtt/async_client.h>
 
 #include <atomic>

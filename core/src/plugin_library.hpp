@@ -1,10 +1,9 @@
-// A plugin shared library on disk: found in the plugin directories, opened with Boost.DLL, its descriptor
-// checked.
+// A plugin shared library on disk: found in the plugin directories, opened with Boost.DLL, its descriptor checked.
 //
-// Contract: open_plugin() never throws; it returns either a loaded library with a copy of its descriptor
-// (zeroed beyond the plugin's struct_size) or a refusal naming the file and the reason (no entry point,
-// another ABI major, a newer minor, a malformed descriptor). The library stays loaded while the PluginLibrary
-// lives; instances created from it must be destroyed first.
+// Contract: open_plugin() never throws; it returns either a loaded library with a copy of its descriptor (zeroed
+// beyond the plugin's struct_size) or a refusal naming the file and the reason (no entry point, another ABI major,
+// a newer minor, a malformed descriptor). The library stays loaded while the PluginLibrary lives; instances created
+// from it must be destroyed first.
 #pragma once
 
 #include <memory>

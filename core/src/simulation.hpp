@@ -1,10 +1,10 @@
 // Lock-step simulation in virtual time: `hepek simulate`.
 //
-// Contract: builds a hub on the in-process bus and a virtual clock, then for each step of [hub] step_s from
-// `from` to `from + days` (calendar days in the home's time zone): fires due timers, then runs sense, decide
-// and act on every instance in config order, delivering every message a phase caused before the next phase
-// starts. The summary is {"from","days","step_s","steps"} deep-merged with every instance's summary section.
-// Same config + seed → same bytes.
+// Contract: builds a hub on the in-process bus and a virtual clock, then for each step of [hub] step_s from `from`
+// to `from + days` (calendar days in the home's time zone): fires due timers, then runs sense, decide and act on
+// every instance in config order, delivering every message a phase caused before the next phase starts. The summary
+// is {"from","days","step_s","steps"} deep-merged with every instance's summary section. Same config + seed → same
+// bytes.
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,8 @@
 // A child process the hub keeps alive: the embedded broker, the embedded chain node.
 //
-// Contract: start() launches argv and returns once `ready()` is true (or throws with the last lines of the
-// child's log). A supervisor thread then restarts the child with exponential backoff whenever it dies, until
-// stop(). running()/restarts() are safe from any thread; start/stop from one thread.
+// Contract: start() launches argv and returns once `ready()` is true (or throws with the last lines of the child's
+// log). A supervisor thread then restarts the child with exponential backoff whenever it dies, until stop().
+// running()/restarts() are safe from any thread; start/stop from one thread.
 #pragma once
 
 #include <atomic>

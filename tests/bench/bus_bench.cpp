@@ -1,8 +1,7 @@
 // Bus benchmark: a plugin-to-plugin round trip through the hub's bus API (host publish → broker → the other
-// instance's connection → hub event loop → callback) against a bare client pair on the same broker, in the
-// same run, for libmosquitto and Paho; plus the resident memory of a running hub with the example plugin.
-// Prints one JSON object. Environment: HEPEK_BENCH_MESSAGES (default 10000), HEPEK_BENCH_ROUNDTRIPS (default
-// 1000).
+// instance's connection → hub event loop → callback) against a bare client pair on the same broker, in the same run,
+// for libmosquitto and Paho; plus the resident memory of a running hub with the example plugin.
+// Prints one JSON object. Environment: HEPEK_BENCH_MESSAGES (default 10000), HEPEK_BENCH_ROUNDTRIPS (default 1000).
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/wait.h>

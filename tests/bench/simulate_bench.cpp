@@ -1,8 +1,7 @@
-// Simulation speed: `hepek simulate` of a year with config/examples/home-sim.toml (the whole hub: plugins,
-// in-process bus, lock-step phases) and, in the same run, the same devices' models stepped directly in one
-// loop (bench_sim_models), so the hub's overhead per simulated step is visible. Optional: planner-home.toml
-// (tariff + planner live) when its data exists. Prints one JSON object. HEPEK_BENCH_SIM_DAYS overrides the
-// 365 days.
+// Simulation speed: `hepek simulate` of a year with config/examples/home-sim.toml (the whole hub: plugins, in-process
+// bus, lock-step phases) and, in the same run, the same devices' models stepped directly in one loop (bench_sim_models),
+// so the hub's overhead per simulated step is visible. Optional: planner-home.toml (tariff + planner live) when its
+// data exists. Prints one JSON object. HEPEK_BENCH_SIM_DAYS overrides the 365 days.
 #include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>

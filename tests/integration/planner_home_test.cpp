@@ -1,6 +1,6 @@
-// config/examples/planner-home.toml end to end: the tariff publishes day-ahead prices, the planner re-plans
-// every step live through the bus and drives the simulated battery; over the same days it must cost less than
-// the self-consumption rule, and the summary must carry the planner section.
+// config/examples/planner-home.toml end to end: the tariff publishes day-ahead prices, the planner re-plans every
+// step live through the bus and drives the simulated battery; over the same days it must cost less than the
+// self-consumption rule, and the summary must carry the planner section.
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"

@@ -18,8 +18,7 @@
 namespace {
 
 using namespace hepek::eth;
-// Thread CPU time, not wall time: the machine is shared, and a descheduled thread must not count against
-// either side.
+// Thread CPU time, not wall time: the machine is shared, and a descheduled thread must not count against either side.
 struct Clock {
   using duration = std::chrono::nanoseconds;
   static duration now() {

@@ -1,7 +1,6 @@
-// Solve time of the battery optimiser for a 48 h horizon at 15-minute steps (192 steps, 10 kWh / 5 kW, 90 %
-// round trip, import = spot + 100 EUR/MWh, export = spot) on real data (NL day-ahead prices, the Ausgrid
-// home), against GLPK's exact LP of the same problem measured in the same run. Run with
-// --benchmark_format=json.
+// Solve time of the battery optimiser for a 48 h horizon at 15-minute steps (192 steps, 10 kWh / 5 kW, 90 % round
+// trip, import = spot + 100 EUR/MWh, export = spot) on real data (NL day-ahead prices, the Ausgrid home), against GLPK's
+// exact LP of the same problem measured in the same run. Run with --benchmark_format=json.
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>

@@ -25,8 +25,7 @@ namespace hepek::planner {
 using namespace hepek::timeseries;  // the shared time and CSV vocabulary
 namespace {
 
-// ---- arguments
-// -------------------------------------------------------------------------------------------------
+// ---- arguments -------------------------------------------------------------------------------------------------
 
 double parse_number(const std::string& flag, const std::string& text) {
   size_t used = 0;
@@ -46,8 +45,7 @@ double positive(const std::string& flag, double value) {
   return value;
 }
 
-// ---- money
-// ---------------------------------------------------------------------------------------------------
+// ---- money ---------------------------------------------------------------------------------------------------
 
 // Integer micro-euros: sums of many small step costs stay exact and reproducible.
 class Ledger {
@@ -366,9 +364,8 @@ nlohmann::json run_backtest(const BacktestOptions& options) {
   oracle_problem.battery = battery;
   oracle_problem.grid = grid;
   oracle_problem.soc_start_wh = soc_start;
-  // The same objective as every MPC solve, including the value of energy left at the end: an oracle that may
-  // empty the battery on the last evening would be scored on an artefact of the window's end, not on
-  // planning.
+  // The same objective as every MPC solve, including the value of energy left at the end: an oracle that may empty
+  // the battery on the last evening would be scored on an artefact of the window's end, not on planning.
   oracle_problem.terminal_value_eur_per_mwh = terminal_value_eur_per_mwh(oracle_problem);
   DpSettings oracle_settings;
   oracle_settings.soc_levels = options.soc_levels;
@@ -400,8 +397,7 @@ nlohmann::json run_backtest(const BacktestOptions& options) {
         {"p95", std::round(percentile(solve_ms, 0.95) * 1000) / 1000}}},
   };
   if (options.monthly) {
-    // The strict lower bound: the same optimiser free to empty the battery at the very end (terminal value
-    // 0).
+    // The strict lower bound: the same optimiser free to empty the battery at the very end (terminal value 0).
     oracle_problem.terminal_value_eur_per_mwh = 0;
     const Plan strict = solve_dp(oracle_problem, oracle_settings);
     Ledger strict_total;

@@ -1,6 +1,5 @@
-// The `hepek backtest` CLI command (registered by the planner plugin). Prints one JSON object with --json, a
-// short human-readable summary otherwise. Returns 0 on success, 2 on bad arguments or data (message on
-// stderr).
+// The `hepek backtest` CLI command (registered by the planner plugin). Prints one JSON object with --json, a short
+// human-readable summary otherwise. Returns 0 on success, 2 on bad arguments or data (message on stderr).
 #pragma once
 
 #include <string>

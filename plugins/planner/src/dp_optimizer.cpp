@@ -78,9 +78,9 @@ class DpSolver {
     table.level_cost.resize(static_cast<size_t>(table.down_levels + table.up_levels + 1));
     for (int k = -table.down_levels; k <= table.up_levels; ++k)
       table.level_cost[static_cast<size_t>(k + table.down_levels)] = stage_cost(t, k * level_wh_);
-    // Kinks of the stage cost in battery power: the power limits, grid power exactly zero, the grid limits,
-    // and the edges of the curtailment range. Between kinks and grid points the objective is linear, so these
-    // candidates together with the grid points contain the optimum of the interpolated problem.
+    // Kinks of the stage cost in battery power: the power limits, grid power exactly zero, the grid limits, and the
+    // edges of the curtailment range. Between kinks and grid points the objective is linear, so these candidates
+    // together with the grid points contain the optimum of the interpolated problem.
     std::vector<double> powers = {-problem_.battery.charge_max_w, problem_.battery.discharge_max_w};
     auto add_kinks = [&](double load_w, double pv_w) {
       const auto& grid = problem_.grid;

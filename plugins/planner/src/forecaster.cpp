@@ -80,8 +80,8 @@ int Forecaster::day_type_of(int64_t t) const {
 }
 
 double Forecaster::load_profile(int64_t t) const {
-  // Blend of the profile of all days and that of the day type: weekends differ, but a Saturday profile
-  // learned from one sample a week alone is noisy.
+  // Blend of the profile of all days and that of the day type: weekends differ, but a Saturday profile learned from
+  // one sample a week alone is noisy.
   const size_t slot = slot_of(t);
   const int type = day_type_of(t);
   const double all = load_all_profile_[slot];
@@ -178,8 +178,7 @@ std::vector<double> Forecaster::load_w(int64_t from, int64_t step_s, size_t step
 }
 
 std::vector<double> Forecaster::pv_w(int64_t from, int64_t step_s, size_t steps) const {
-  // Clouds persist within a day: once today's PV so far carries weight, it sets the level for the rest of
-  // today.
+  // Clouds persist within a day: once today's PV so far carries weight, it sets the level for the rest of today.
   double today_level = pv_level_;
   if (day_pv_expected_ > 0) {
     const double today_ratio = std::clamp(day_pv_actual_ / day_pv_expected_, 0.1, 2.0);

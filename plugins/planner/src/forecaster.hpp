@@ -1,11 +1,10 @@
 // Load and PV forecasts learned online from observed history only (never from the future).
 //
-// Load: a profile per local time-of-day slot and day type (weekdays, Saturday, Sunday), exponentially
-// weighted so it follows the season; scaled by the recent daily level relative to the profile; plus the
-// latest deviation, fading over a few hours. PV: either a time-of-day profile learned from data (default:
-// needs no location, works when the data's clock and sun do not match a known place), or clear-sky irradiance
-// at a configured location scaled by a factor learned per time-of-day slot; both follow the recent day's
-// level (cloudy spells). Not thread-safe.
+// Load: a profile per local time-of-day slot and day type (weekdays, Saturday, Sunday), exponentially weighted so it
+// follows the season; scaled by the recent daily level relative to the profile; plus the latest deviation, fading
+// over a few hours. PV: either a time-of-day profile learned from data (default: needs no location, works when the
+// data's clock and sun do not match a known place), or clear-sky irradiance at a configured location scaled by a factor
+// learned per time-of-day slot; both follow the recent day's level (cloudy spells). Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -25,8 +24,7 @@ struct ForecastSettings {
   double day_type_share = 0.5;   // share of the day-type profile in the load forecast (rest: all days)
   double level_weight = 0.3;     // EWMA weight of a new day in the level factor
   double deviation_hours = 2.0;  // e-folding time of the latest deviation
-  // Sum of expected PV slot powers (W) at which today's observed PV counts as much as the learned daily
-  // level.
+  // Sum of expected PV slot powers (W) at which today's observed PV counts as much as the learned daily level.
   double intraday_pv_evidence_w = 2000;
   PvModel pv_model = PvModel::profile;
   double latitude_deg = 52.37;  // used by PvModel::clear_sky
@@ -44,17 +42,16 @@ class Forecaster {
  public:
   explicit Forecaster(ForecastSettings settings);
 
-  // The average load and PV power over [t, t + slot_s). Call in time order; earlier or repeated slots are
-  // ignored.
+  // The average load and PV power over [t, t + slot_s). Call in time order; earlier or repeated slots are ignored.
   void observe(int64_t t, double load_w, double pv_w);
 
   // Forecasts of the average power over [from + k·step_s, from + (k+1)·step_s), k < steps.
   std::vector<double> load_w(int64_t from, int64_t step_s, size_t steps) const;
   std::vector<double> pv_w(int64_t from, int64_t step_s, size_t steps) const;
 
-  // How uncertain the forecasts are: multipliers of the point forecast at evenly spaced quantiles of the
-  // recent relative errors (mean 1), each equally likely. PV from recent days' totals against the profile,
-  // load from recent slots against the forecast. {1.0} until enough history exists.
+  // How uncertain the forecasts are: multipliers of the point forecast at evenly spaced quantiles of the recent
+  // relative errors (mean 1), each equally likely. PV from recent days' totals against the profile, load from recent
+  // slots against the forecast. {1.0} until enough history exists.
   std::vector<double> pv_multipliers(size_t quantiles = 5) const;
   std::vector<double> load_multipliers(size_t quantiles = 3) const;
 

@@ -184,8 +184,8 @@ Decision LivePlanner::decide(int64_t now_s) {
     if (load_ok && pv_ok && soc_ok) {
       decision.setpoint_w = self_consumption_power(settings_.battery, net, soc_wh, hours);
     } else {
-      // Without a trustworthy net load or SoC, no setpoint: the battery's own self-consumption takes over as
-      // the last one expires.
+      // Without a trustworthy net load or SoC, no setpoint: the battery's own self-consumption takes over as the
+      // last one expires.
       decision.send_setpoint = false;
     }
     payloads::PlanStep step;

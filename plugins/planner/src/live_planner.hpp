@@ -1,13 +1,11 @@
-// The live planner's logic, free of the bus: it is fed parsed messages and asked for a decision each step, so
-// it can be tested without a hub. The plugin (planner_plugin.cpp) only moves JSON between the bus and this
-// class.
+// The live planner's logic, free of the bus: it is fed parsed messages and asked for a decision each step, so it can
+// be tested without a hub. The plugin (planner_plugin.cpp) only moves JSON between the bus and this class.
 //
-// Contract: decide() never throws on bad inputs and always returns a command. When prices, the battery's
-// state or the household's readings are missing, stale (older than stale_after_s) or absurd, or the
-// forecaster has seen less than a day, it falls back to the self-consumption rule and says why in
-// Decision::fallback. Otherwise it re-plans with the same forecaster and optimiser as `hepek backtest`
-// (mpc_policy.hpp). It keeps the running cost of what the battery did and of a shadow self-consumption
-// battery on the same household data. Not thread-safe (the hub's event thread).
+// Contract: decide() never throws on bad inputs and always returns a command. When prices, the battery's state or the
+// household's readings are missing, stale (older than stale_after_s) or absurd, or the forecaster has seen less than
+// a day, it falls back to the self-consumption rule and says why in Decision::fallback. Otherwise it re-plans with the
+// same forecaster and optimiser as `hepek backtest` (mpc_policy.hpp). It keeps the running cost of what the battery did
+// and of a shadow self-consumption battery on the same household data. Not thread-safe (the hub's event thread).
 #pragma once
 
 #include <cstdint>

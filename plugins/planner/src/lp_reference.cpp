@@ -91,8 +91,7 @@ LpResult solve_lp(const PlanningProblem& problem) {
     glp_set_row_bnds(lp.get(), soc_row, GLP_FX, rhs, rhs);
   }
 
-  // Binaries where the relaxation could cheat: mode = 1 allows charging (and importing... see contract), 0
-  // discharge.
+  // Binaries where the relaxation could cheat: mode = 1 allows charging (and importing... see contract), 0 discharge.
   for (int t = 0; t < horizon; ++t) {
     const auto& in = problem.steps[static_cast<size_t>(t)];
     const bool risky = in.import_eur_per_mwh < 0 || in.export_eur_per_mwh < 0 ||

@@ -1,12 +1,11 @@
-// The exact optimum of a PlanningProblem by linear programming with GLPK: the reference the DP is checked
-// against.
+// The exact optimum of a PlanningProblem by linear programming with GLPK: the reference the DP is checked against.
 //
-// Contract: same model as step_cost.hpp (charge, discharge, import, export, curtailment per step; SoC
-// balance; power, SoC and hard grid limits; wear on throughput; terminal value). Where a price is negative or
-// import is cheaper than export, an LP could profit from physically impossible simultaneous charge+discharge
-// or import+export, so those steps get binaries (a small MIP); elsewhere the relaxation is exact. Throws
-// std::runtime_error when GLPK fails or the problem is infeasible under hard limits. Not for live use: slow
-// on long horizons. Thread-safe per call (GLPK keeps no shared state we use).
+// Contract: same model as step_cost.hpp (charge, discharge, import, export, curtailment per step; SoC balance;
+// power, SoC and hard grid limits; wear on throughput; terminal value). Where a price is negative or import is cheaper
+// than export, an LP could profit from physically impossible simultaneous charge+discharge or import+export, so those
+// steps get binaries (a small MIP); elsewhere the relaxation is exact. Throws std::runtime_error when GLPK fails or
+// the problem is infeasible under hard limits. Not for live use: slow on long horizons. Thread-safe per call
+// (GLPK keeps no shared state we use).
 #pragma once
 
 #include "planning_problem.hpp"

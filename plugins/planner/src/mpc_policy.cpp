@@ -34,9 +34,9 @@ MpcDecision decide_mpc(const MpcInputs& in) {
   if (in.load_multipliers.size() * in.pv_multipliers.size() > 1) {
     const double weight = 1.0 / static_cast<double>(in.load_multipliers.size() * in.pv_multipliers.size());
     problem.scenarios.resize(in.horizon_steps);
-    // Near steps are certain enough: their error is absorbed by following the measured net load and today's
-    // PV level. Later ones carry the spread that matters for decisions taken now (charge from the grid
-    // tonight or keep room for tomorrow's sun?).
+    // Near steps are certain enough: their error is absorbed by following the measured net load and today's PV
+    // level. Later ones carry the spread that matters for decisions taken now (charge from the grid tonight or keep
+    // room for tomorrow's sun?).
     for (size_t k = static_cast<size_t>(std::max<int64_t>(0, in.uncertain_after_s) / in.step_s);
          k < in.horizon_steps; ++k)
       for (double load_factor : in.load_multipliers)
@@ -55,9 +55,8 @@ MpcDecision decide_mpc(const MpcInputs& in) {
     decision.battery_w = first.battery_w;
     decision.first_grid_w = first.outcome.grid_w;
     const double net = problem.steps.front().load_w - problem.steps.front().pv_w;
-    // A step planned to serve mostly the home itself (cover at least half the net load, or store at least
-    // half the surplus) is run as self-consumption: the inverter follows the real net load, which the
-    // forecast only guessed.
+    // A step planned to serve mostly the home itself (cover at least half the net load, or store at least half the
+    // surplus) is run as self-consumption: the inverter follows the real net load, which the forecast only guessed.
     constexpr double share = 0.5;
     const bool covers = net > 1.0 && first.battery_w > 0 && first.battery_w >= share * net - 1.0 &&
                         first.battery_w <= net + 1.0;
@@ -70,8 +69,7 @@ MpcDecision decide_mpc(const MpcInputs& in) {
 }
 
 double terminal_value_eur_per_mwh(const PlanningProblem& problem) {
-  // What a stored MWh will likely displace later: an import at the final day's mean price, after discharge
-  // losses.
+  // What a stored MWh will likely displace later: an import at the final day's mean price, after discharge losses.
   const size_t horizon = problem.steps.size();
   const size_t last_day =
       std::min(horizon, static_cast<size_t>(86400 / std::max<int64_t>(1, problem.step_s)));

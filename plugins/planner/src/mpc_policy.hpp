@@ -1,17 +1,16 @@
-// One model-predictive-control decision: build the horizon problem from forecasts and known prices, solve it,
-// and turn its first step into a battery command. Shared by `hepek backtest` and the live planner plugin so
-// both run exactly the same logic.
+// One model-predictive-control decision: build the horizon problem from forecasts and known prices, solve it, and
+// turn its first step into a battery command. Shared by `hepek backtest` and the live planner plugin so both run
+// exactly the same logic.
 //
-// Contract: prices beyond what is published are forecast by repeating the last published day at the same time
-// of day (24 h, 48 h... earlier), so the horizon keeps its length and the end of the published prices is not
-// mistaken for the end of the world. Energy left at the horizon's end is valued at the mean import price of
-// the horizon's final day times the discharge efficiency. Steps further ahead than uncertain_after_s are
-// costed as the expectation over the forecast's scenarios (one battery schedule for all), so the plan hedges
-// against e.g. a sunnier day than forecast. The first step is executed with intent: a step planned mainly to
-// serve the home (covering at least half the net load from the battery, or storing at least half the surplus
-// PV) follows the measured net load within the planned direction; a discharge planned against imports never
-// exports more than planned, a charge planned from surplus never imports; any other step runs at the planned
-// power. Pure apart from timing; thread-safe.
+// Contract: prices beyond what is published are forecast by repeating the last published day at the same time of day
+// (24 h, 48 h... earlier), so the horizon keeps its length and the end of the published prices is not mistaken for the
+// end of the world. Energy left at the horizon's end is valued at the mean import price of the horizon's final day
+// times the discharge efficiency. Steps further ahead than uncertain_after_s are costed as the expectation over the
+// forecast's scenarios (one battery schedule for all), so the plan hedges against e.g. a sunnier day than forecast. The first step is executed with intent: a step planned mainly to serve the home
+// (covering at least half the net load from the battery, or storing at least half the surplus PV) follows the measured
+// net load within the planned direction; a
+// discharge planned against imports never exports more than planned, a charge planned from surplus never imports; any
+// other step runs at the planned power. Pure apart from timing; thread-safe.
 #pragma once
 
 #include <functional>
@@ -57,8 +56,7 @@ struct MpcDecision {
 
 MpcDecision decide_mpc(const MpcInputs& inputs);
 
-// The value (EUR/MWh stored) of energy left at a horizon's end, from the horizon's final day of import
-// prices.
+// The value (EUR/MWh stored) of energy left at a horizon's end, from the horizon's final day of import prices.
 double terminal_value_eur_per_mwh(const PlanningProblem& problem);
 
 // The power to run for the current step once its real net load is known (see contract).

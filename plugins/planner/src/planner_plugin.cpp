@@ -1,8 +1,8 @@
-// org.hepek.planner: the live battery planner. Subscribes to the tariff's prices and the battery, load and PV
-// states (device ids from config), re-plans every step (simulation: in the decide phase; live: on a timer),
-// sends the battery a setpoint with an expiry on hepek/<battery>/set and publishes hepek/plan (retained) with
-// a reason per step. When its inputs cannot be trusted it falls back to the self-consumption rule, says so in
-// hepek/plan ("fallback") and warns. Also provides `hepek backtest`.
+// org.hepek.planner: the live battery planner. Subscribes to the tariff's prices and the battery, load and PV states
+// (device ids from config), re-plans every step (simulation: in the decide phase; live: on a timer), sends the battery
+// a setpoint with an expiry on hepek/<battery>/set and publishes hepek/plan (retained) with a reason per step. When its
+// inputs cannot be trusted it falls back to the self-consumption rule, says so in hepek/plan ("fallback") and warns.
+// Also provides `hepek backtest`.
 #include <algorithm>
 #include <cmath>
 #include <optional>

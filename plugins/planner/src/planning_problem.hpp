@@ -1,8 +1,7 @@
-// The battery planning problem shared by the DP optimiser, the exact LP, the rule-based strategy and the
-// backtest.
+// The battery planning problem shared by the DP optimiser, the exact LP, the rule-based strategy and the backtest.
 //
-// Conventions (DESIGN.md): battery power + = discharge, grid power + = import, powers in W, energy in Wh,
-// prices in EUR/MWh. Each step lasts step_s; inputs hold constant within a step. Plain data, no behaviour.
+// Conventions (DESIGN.md): battery power + = discharge, grid power + = import, powers in W, energy in Wh, prices in
+// EUR/MWh. Each step lasts step_s; inputs hold constant within a step. Plain data, no behaviour.
 #pragma once
 
 #include <cstdint>
@@ -64,13 +63,12 @@ struct PlanningProblem {
   BatteryModel battery;
   GridLimits grid;
   double soc_start_wh = 5'000;
-  // Value of energy left in the battery at the horizon's end (EUR per MWh stored): without it an MPC horizon
-  // would empty the battery just before its end, as if the world stopped there.
+  // Value of energy left in the battery at the horizon's end (EUR per MWh stored): without it an MPC horizon would
+  // empty the battery just before its end, as if the world stopped there.
   double terminal_value_eur_per_mwh = 0;
-  // Optional uncertainty: when scenarios[t] is not empty, step t costs the expectation over its scenarios
-  // (weights summing to 1) instead of the cost at steps[t]'s load and PV. The plan stays one battery schedule
-  // for all of them, so it hedges where the cost is lopsided (e.g. grid-charging before a sunny day wastes PV
-  // that is then exported).
+  // Optional uncertainty: when scenarios[t] is not empty, step t costs the expectation over its scenarios (weights
+  // summing to 1) instead of the cost at steps[t]'s load and PV. The plan stays one battery schedule for all of them,
+  // so it hedges where the cost is lopsided (e.g. grid-charging before a sunny day wastes PV that is then exported).
   std::vector<std::vector<StepScenario>> scenarios;
 
   double step_hours() const { return static_cast<double>(step_s) / 3600.0; }

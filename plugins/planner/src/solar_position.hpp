@@ -1,7 +1,7 @@
 // Sun position and clear-sky irradiance (NOAA's low-precision solar equations; Haurwitz clear-sky model).
 //
-// Contract: pure functions of a Unix time (UTC) and a location in degrees (north, east positive). Accurate to
-// a fraction of a degree, which is plenty for scaling PV forecasts. Thread-safe.
+// Contract: pure functions of a Unix time (UTC) and a location in degrees (north, east positive). Accurate to a
+// fraction of a degree, which is plenty for scaling PV forecasts. Thread-safe.
 #pragma once
 
 #include <cstdint>

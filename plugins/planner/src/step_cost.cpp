@@ -11,8 +11,7 @@ StepOutcome step_outcome(const StepInputs& in, const GridLimits& grid, const Bat
   const double uncurtailed = in.load_w - in.pv_w - battery_w;
   const double curtail_room = grid.allow_curtailment ? in.pv_w : 0.0;
   // Grid power can be anywhere in [uncurtailed, uncurtailed + curtail_room]; the limits want it in
-  // [-export_max, import_max]. Pick the cheapest point of the overlap (or the nearest point when there is
-  // none).
+  // [-export_max, import_max]. Pick the cheapest point of the overlap (or the nearest point when there is none).
   const double low = std::max(uncurtailed, -grid.export_max_w);
   const double high = std::min(uncurtailed + curtail_room, grid.import_max_w);
   auto energy_cost = [&](double grid_w) {

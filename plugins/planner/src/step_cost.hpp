@@ -1,17 +1,16 @@
 // What one step costs for a given battery power: the single cost model used by the optimiser, the rule-based
 // strategy, the backtest's accounting and the exact LP's checks.
 //
-// Contract: chooses the best curtailment for the step (PV may be curtailed when allowed: profitable at
-// negative prices, required by export limits); grid limits are soft: a violation costs kViolationEurPerWh per
-// Wh, so a plan always exists. Pure, thread-safe.
+// Contract: chooses the best curtailment for the step (PV may be curtailed when allowed: profitable at negative prices,
+// required by export limits); grid limits are soft: a violation costs kViolationEurPerWh per Wh, so a plan always
+// exists. Pure, thread-safe.
 #pragma once
 
 #include "planning_problem.hpp"
 
 namespace hepek::planner {
 
-// A soft-constraint violation costs 10 EUR per kWh: far above any real price, so it is only used when
-// unavoidable.
+// A soft-constraint violation costs 10 EUR per kWh: far above any real price, so it is only used when unavoidable.
 inline constexpr double kViolationEurPerWh = 0.01;
 
 struct StepOutcome {

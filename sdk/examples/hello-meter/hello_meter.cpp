@@ -1,7 +1,6 @@
 // hello-meter: the smallest useful HEPEK plugin, built out of tree against the installed SDK.
 // It announces a meter device with one power sensor, one energy counter and one writable field, publishes a
-// reading on a timer, and accepts {"interval_s": N} commands (validated by the hub against the declared
-// schema).
+// reading on a timer, and accepts {"interval_s": N} commands (validated by the hub against the declared schema).
 #include <hepek/plugin.hpp>
 
 class HelloMeter : public hepek::Plugin {

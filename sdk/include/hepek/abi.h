@@ -1,16 +1,15 @@
 /* HEPEK plugin ABI — the only contract between the hub and a plugin shared library.
  *
  * Contract:
- *  - A plugin exports exactly one C function, hepek_plugin_entry(abi_major, abi_minor), returning a pointer
- * to a descriptor that lives as long as the library is loaded, or NULL to refuse to load under that host ABI.
+ *  - A plugin exports exactly one C function, hepek_plugin_entry(abi_major, abi_minor), returning a pointer to a
+ *    descriptor that lives as long as the library is loaded, or NULL to refuse to load under that host ABI.
  *  - No C++ type crosses this boundary. Strings are NUL-terminated UTF-8; JSON travels as text.
- *  - Structs start with struct_size. Fields are only ever appended: the host copies struct_size bytes of a
- * descriptor into a zeroed struct of its own version, and a plugin must check api->struct_size before calling
- * a function that was appended after the minor it was built for.
+ *  - Structs start with struct_size. Fields are only ever appended: the host copies struct_size bytes of a descriptor
+ *    into a zeroed struct of its own version, and a plugin must check api->struct_size before calling a function that
+ *    was appended after the minor it was built for.
  *  - A different ABI major, or a newer minor than the host knows, is refused by the host.
- *  - Every callback the host makes into a plugin instance (messages, timers, commands, steps) runs on the
- * hub's one event thread, one at a time. Host API functions are thread-safe and may be called from any
- * thread.
+ *  - Every callback the host makes into a plugin instance (messages, timers, commands, steps) runs on the hub's one
+ *    event thread, one at a time. Host API functions are thread-safe and may be called from any thread.
  *  - Exceptions never cross this boundary (the C++ layer in plugin.hpp catches them).
  */
 #ifndef HEPEK_ABI_H
@@ -83,8 +82,8 @@ typedef struct hepek_config_constraint {
   const char* only_when;
 } hepek_config_constraint;
 
-/* Lock-step phases of one simulation (or live) step, in order. Every instance finishes a phase and all
- * messages it caused are delivered before the next phase starts. */
+/* Lock-step phases of one simulation (or live) step, in order. Every instance finishes a phase and all messages it
+ * caused are delivered before the next phase starts. */
 enum hepek_phase { HEPEK_PHASE_SENSE = 0, HEPEK_PHASE_DECIDE = 1, HEPEK_PHASE_ACT = 2 };
 
 /* Bus access a plugin declares beyond its own device topics (hepek/<instance-id>/...). */
@@ -101,8 +100,8 @@ typedef struct hepek_config_row {
   const char* description;
 } hepek_config_row;
 
-/* A topic filter the plugin publishes or subscribes to. "{id}" is replaced by the instance id and "{key}" by
- * the string value of config key `key` (e.g. "hepek/{battery}/set"). */
+/* A topic filter the plugin publishes or subscribes to. "{id}" is replaced by the instance id and "{key}" by the
+ * string value of config key `key` (e.g. "hepek/{battery}/set"). */
 typedef struct hepek_topic_grant {
   const char* filter;
   uint32_t access; /* enum hepek_access */
@@ -110,8 +109,8 @@ typedef struct hepek_topic_grant {
 
 struct hepek_host_api;
 
-/* What a CLI command gets besides its arguments. host/api are a bus-connected context (admin account) when
- * the command asked for it and a hub is reachable, otherwise NULL. */
+/* What a CLI command gets besides its arguments. host/api are a bus-connected context (admin account) when the
+ * command asked for it and a hub is reachable, otherwise NULL. */
 typedef struct hepek_command_context {
   uint32_t struct_size;
   const char* config_file; /* the config file in effect (may be NULL) */
@@ -131,9 +130,8 @@ typedef struct hepek_cli_command {
 typedef void (*hepek_message_fn)(void* user, const char* topic, const void* payload, size_t length,
                                  int32_t retained);
 typedef void (*hepek_timer_fn)(void* user);
-/* Handles one validated command for a device the instance announced. Returns HEPEK_OK, or an error with a
- * message (written to error, NUL-terminated, at most error_capacity bytes) that the host publishes on
- * .../set/result. */
+/* Handles one validated command for a device the instance announced. Returns HEPEK_OK, or an error with a message
+ * (written to error, NUL-terminated, at most error_capacity bytes) that the host publishes on .../set/result. */
 typedef int32_t (*hepek_device_command_fn)(void* user, const char* device, const char* command_json,
                                            char* error, size_t error_capacity);
 
@@ -154,10 +152,9 @@ typedef struct hepek_host_api {
                        void* user, uint64_t* subscription);
   int32_t (*unsubscribe)(hepek_host* host, uint64_t subscription);
 
-  /* Announce a device's entity metadata (JSON, see sdk/docs/topics.md) on hepek/<device>/config, retained,
-   * and route validated hepek/<device>/set commands to `handler` (may be NULL for read-only devices). The
-   * device name must be the instance id, or a name whose hepek/<device>/# topics the plugin declared in its
-   * topic grants. */
+  /* Announce a device's entity metadata (JSON, see sdk/docs/topics.md) on hepek/<device>/config, retained, and route
+   * validated hepek/<device>/set commands to `handler` (may be NULL for read-only devices). The device name must be
+   * the instance id, or a name whose hepek/<device>/# topics the plugin declared in its topic grants. */
   int32_t (*announce_device)(hepek_host* host, const char* device, const char* metadata_json,
                              hepek_device_command_fn handler, void* user);
 
@@ -173,8 +170,8 @@ typedef struct hepek_host_api {
   /* The home's IANA time zone, e.g. "Europe/Amsterdam". */
   const char* (*timezone)(hepek_host* host);
 
-  /* Key store: the device address (0x + 40 hex, EIP-55) and a recoverable secp256k1 signature (r || s || v, v
-   * in {0,1}, low-s) of a 32-byte digest, for a purpose this instance was granted in config. */
+  /* Key store: the device address (0x + 40 hex, EIP-55) and a recoverable secp256k1 signature (r || s || v, v in
+   * {0,1}, low-s) of a 32-byte digest, for a purpose this instance was granted in config. */
   int32_t (*key_address)(hepek_host* host, char* address, size_t capacity);
   int32_t (*sign_digest)(hepek_host* host, const char* purpose, const uint8_t* digest32,
                          uint8_t* signature65);
@@ -182,22 +179,20 @@ typedef struct hepek_host_api {
   /* True (non-zero) when the hub runs a lock-step simulation in virtual time. */
   int32_t (*is_simulation)(hepek_host* host);
 
-  /* The Ethereum JSON-RPC URL of [chain] (the embedded anvil's when endpoint = "embedded"), or "" when none.
-   */
+  /* The Ethereum JSON-RPC URL of [chain] (the embedded anvil's when endpoint = "embedded"), or "" when none. */
   const char* (*chain_endpoint)(hepek_host* host);
 
-  /* A seed for this instance's random numbers, derived from the run's seed (hepek simulate --seed) and the
-   * instance id: the same config and seed give the same numbers. */
+  /* A seed for this instance's random numbers, derived from the run's seed (hepek simulate --seed) and the instance
+   * id: the same config and seed give the same numbers. */
   uint64_t (*random_seed)(hepek_host* host);
 
-  /* The hub's own settings as a JSON object: {"name","timezone","latitude","longitude","step_s"} (step_s is
-   * the lock-step period in seconds), so plugins need not repeat the home's location or the step in their
-   * tables. */
+  /* The hub's own settings as a JSON object: {"name","timezone","latitude","longitude","step_s"} (step_s is the
+   * lock-step period in seconds), so plugins need not repeat the home's location or the step in their tables. */
   const char* (*hub_settings_json)(hepek_host* host);
 
-  /* The instance cannot go on correctly (e.g. its data ran out): it is marked failed with `reason`. In a
-   * simulation the run stops and `hepek simulate` exits 1 naming the instance and the reason; live, the hub
-   * reports it on hepek/bridge/info and in health, and carries on with the others. */
+  /* The instance cannot go on correctly (e.g. its data ran out): it is marked failed with `reason`. In a simulation
+   * the run stops and `hepek simulate` exits 1 naming the instance and the reason; live, the hub reports it on
+   * hepek/bridge/info and in health, and carries on with the others. */
   void (*fail)(hepek_host* host, const char* reason);
 } hepek_host_api;
 
@@ -218,8 +213,8 @@ typedef struct hepek_plugin {
   const hepek_topic_grant* topics;
   uint32_t topic_count;
 
-  /* Create an instance from its validated config (a JSON object with defaults filled in). On failure return
-   * non-zero and write a reason into error. */
+  /* Create an instance from its validated config (a JSON object with defaults filled in). On failure return non-zero
+   * and write a reason into error. */
   int32_t (*create)(const hepek_host_api* api, hepek_host* host, const char* config_json,
                     hepek_instance** instance, char* error, size_t error_capacity);
   int32_t (*start)(hepek_instance* instance, char* error, size_t error_capacity);
@@ -228,8 +223,7 @@ typedef struct hepek_plugin {
 
   /* Optional (may be NULL): one lock-step phase at the hub clock's now_ms. */
   void (*step)(hepek_instance* instance, int32_t phase, int64_t now_ms);
-  /* Optional: a JSON object merged into the simulation summary; valid until the next call on this instance.
-   */
+  /* Optional: a JSON object merged into the simulation summary; valid until the next call on this instance. */
   const char* (*summary)(hepek_instance* instance);
 
   /* ABI 1.1: constraints on config rows (see hepek_config_constraint); count 0 or a plugin built for 1.0:

@@ -1,8 +1,8 @@
 // Validates a /set command against a device's announced entity metadata.
 //
-// Contract: validate_command(metadata, payload) returns an empty string when `payload` is a JSON object whose
-// every key is a writable field of the device and whose every value fits that field's command schema;
-// otherwise a message naming the first offending key and what was expected. Pure function, header-only.
+// Contract: validate_command(metadata, payload) returns an empty string when `payload` is a JSON object whose every
+// key is a writable field of the device and whose every value fits that field's command schema; otherwise a message
+// naming the first offending key and what was expected. Pure function, header-only.
 #pragma once
 
 #include <string>

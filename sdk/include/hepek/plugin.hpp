@@ -4,18 +4,19 @@
 //    public:
 //     MyMeter(hepek::Host& host, const nlohmann::json& config);   // config is validated, defaults filled in
 //     static std::vector<hepek::ConfigRow> config_schema();       // optional
-//     static std::vector<hepek::CliCommand> cli_commands();       // optional: HEPEK_CLI("x y", "help",
-//     function) static std::vector<hepek::TopicGrant> topics();             // optional: shared topics beyond
-//     hepek/<id>/... static constexpr const char* category = "meter";            // optional static constexpr
-//     const char* description = "...";           // optional void start() override; void stop() override; //
-//     optional void step(hepek::Phase phase, std::int64_t now_ms) override; // optional: lock-step simulation
+//     static std::vector<hepek::CliCommand> cli_commands();       // optional: HEPEK_CLI("x y", "help", function)
+//     static std::vector<hepek::TopicGrant> topics();             // optional: shared topics beyond hepek/<id>/...
+//     static constexpr const char* category = "meter";            // optional
+//     static constexpr const char* description = "...";           // optional
+//     void start() override; void stop() override;                 // optional
+//     void step(hepek::Phase phase, std::int64_t now_ms) override; // optional: lock-step simulation
 //     nlohmann::json summary() override;                           // optional: simulation summary section
 //   };
 //   HEPEK_PLUGIN(MyMeter, "org.example.meter", "1.0.0")
 //
-// Contract: exceptions thrown by the class never cross the C boundary — in the constructor or start() they
-// refuse the instance with the exception's message; in callbacks they are logged and the callback is dropped
-// for that call. Callbacks run on the hub's event thread; Host methods are thread-safe.
+// Contract: exceptions thrown by the class never cross the C boundary — in the constructor or start() they refuse
+// the instance with the exception's message; in callbacks they are logged and the callback is dropped for that call.
+// Callbacks run on the hub's event thread; Host methods are thread-safe.
 #pragma once
 
 #include <algorithm>
@@ -157,8 +158,8 @@ class Host {
   void unsubscribe(uint64_t subscription) { api_->unsubscribe(host_, subscription); }
 
   using CommandHandler = std::function<CommandResult(const nlohmann::json& command)>;
-  // Announce a device's entity metadata (retained hepek/<device>/config); `handler` receives only commands
-  // that fit the declared command schemas.
+  // Announce a device's entity metadata (retained hepek/<device>/config); `handler` receives only commands that
+  // fit the declared command schemas.
   void announce(const Device& device, CommandHandler handler = {}) {
     hepek_device_command_fn callback = nullptr;
     void* user = nullptr;

@@ -1,7 +1,7 @@
 // The HEPEK topic contract (see sdk/docs/topics.md for the prose; this header is the code form).
 //
-// Contract: every topic a plugin or external tool uses is built here, so a change of the contract is a change
-// of this file and of kTopicContractVersion. Header-only, no state.
+// Contract: every topic a plugin or external tool uses is built here, so a change of the contract is a change of
+// this file and of kTopicContractVersion. Header-only, no state.
 #pragma once
 
 #include <string>

@@ -31,8 +31,8 @@ inline Interval live_interval(std::int64_t now_ms, std::int64_t period_ms) {
   return {floor_div(now_ms, period_ms) * period_ms - period_ms, period_ms};
 }
 
-// A setting the hub also has ([hub] step_s, latitude, longitude): the plugin's own value when its table sets
-// it, otherwise the hub's, so the home's location and the step are written once.
+// A setting the hub also has ([hub] step_s, latitude, longitude): the plugin's own value when its table sets it,
+// otherwise the hub's, so the home's location and the step are written once.
 inline nlohmann::json setting_or_hub(const nlohmann::json& config, const Host& host, const char* key) {
   if (config.contains(key)) return config.at(key);
   return host.hub_settings().at(key);
@@ -106,8 +106,7 @@ class StepErrors {
   void record(const Host& host, std::int64_t start_ms, const std::exception& error) {
     if (failed_steps_++ == 0) {
       first_message_ = error.what();
-      // A simulation with a hole in its inputs would report wrong totals: stop it (live, the device is
-      // failed).
+      // A simulation with a hole in its inputs would report wrong totals: stop it (live, the device is failed).
       host.fail("no reading for the step at " + iso8601_utc(start_ms) + ": " + first_message_);
     }
   }

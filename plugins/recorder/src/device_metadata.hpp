@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "result.hpp"
+#include "hepek/result.hpp"
 
 namespace hepek::recorder {
 

@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "result.hpp"
+#include "hepek/result.hpp"
 #include "series_query.hpp"
 
 namespace hepek::recorder {

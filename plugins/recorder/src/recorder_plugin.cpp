@@ -62,12 +62,17 @@ class Recorder : public Plugin {
     return {
         {"database", HEPEK_CONFIG_STRING, "\"recorder.db\"", false,
          "Database file name inside the instance's data directory (or an absolute path)"},
-        {"batch_size", HEPEK_CONFIG_INTEGER, "500", false, "Samples buffered before one write transaction"},
-        {"flush_ms", HEPEK_CONFIG_INTEGER, "5000", false,
-         "Longest time (hub clock) a sample waits in the buffer"},
-        {"keep_raw_days", HEPEK_CONFIG_INTEGER, "10", false,
-         "Days of raw samples kept; 15-minute aggregates are kept for ever"},
-        {"max_points", HEPEK_CONFIG_INTEGER, "100000", false, "Most points one bus query may return"},
+        ConfigRow{"batch_size", HEPEK_CONFIG_INTEGER, "500", false,
+                  "Samples buffered before one write transaction"}
+            .between(1, 1'000'000),
+        ConfigRow{"flush_ms", HEPEK_CONFIG_INTEGER, "5000", false,
+                  "Longest time (hub clock) a sample waits in the buffer"}
+            .at_least(1),
+        ConfigRow{"keep_raw_days", HEPEK_CONFIG_INTEGER, "10", false,
+                  "Days of raw samples kept; 15-minute aggregates are kept for ever"}
+            .at_least(1),
+        ConfigRow{"max_points", HEPEK_CONFIG_INTEGER, "100000", false, "Most points one bus query may return"}
+            .at_least(1),
     };
   }
   static std::vector<CliCommand> cli_commands() {

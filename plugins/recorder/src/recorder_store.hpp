@@ -27,7 +27,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "device_metadata.hpp"
-#include "result.hpp"
+#include "hepek/result.hpp"
 #include "series_query.hpp"
 #include "state_samples.hpp"
 

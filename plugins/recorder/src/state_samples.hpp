@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "device_metadata.hpp"
-#include "result.hpp"
+#include "hepek/result.hpp"
 
 namespace hepek::recorder {
 

@@ -17,44 +17,59 @@ class ErgonPlugin : public Plugin {
   static constexpr const char* description =
       "Prepaid energy with ERGON tokens: member wallet or operator (Serenity)";
 
+  // One plugin type, two roles with separate keys: every role-specific key is scoped with only_when, so a member
+  // table with an operator key (or the reverse) is a config error naming the key.
   static std::vector<ConfigRow> config_schema() {
+    const auto member = [](ConfigRow row) { return row.only_when("role", "member"); };
+    const auto operator_only = [](ConfigRow row) { return row.only_when("role", "operator"); };
     return {
-        {"role", HEPEK_CONFIG_STRING, "", true, "\"member\" (the HEPEK) or \"operator\" (Serenity)"},
-        {"cycle_s", HEPEK_CONFIG_INTEGER, "900", false, "member: billing cycle in seconds"},
-        {"device_id", HEPEK_CONFIG_STRING, "\"\"", false, "member: the device id the operator manufactured"},
-        {"meter", HEPEK_CONFIG_STRING, "\"grid\"", false,
-         "member: grid meter device (state import_wh, cumulative)"},
-        {"relay", HEPEK_CONFIG_STRING, "\"relay\"", false, "member: supply relay device; empty = none"},
-        {"low_threshold", HEPEK_CONFIG_STRING, "\"1\"", false,
-         "member: ERGON left below which the member is warned"},
-        {"emergency_allowance", HEPEK_CONFIG_STRING, "\"0\"", false,
-         "member: ERGON of energy allowed on credit at zero balance (repaid from the next top-up)"},
-        {"protected_hours", HEPEK_CONFIG_STRING, "\"\"", false,
-         "member: never cut inside, e.g. \"22:00-07:00\" (home time)"},
-        {"deposit", HEPEK_CONFIG_STRING, "\"0\"", false,
-         "member: ERGON locked when opening a channel; 0 = all"},
-        {"auto_buy", HEPEK_CONFIG_STRING, "\"0\"", false,
-         "member: ERGON bought once at start (sandbox/simulation)"},
-        {"auto_buy_card", HEPEK_CONFIG_STRING, "\"4242424242424242\"", false,
-         "member: test card for auto_buy"},
-        {"close_at", HEPEK_CONFIG_STRING, "\"\"", false, "member: close the channel at this ISO 8601 time"},
-        {"key_file", HEPEK_CONFIG_PATH, "\"\"", false, "operator: key file; empty = <data dir>/operator.key"},
-        {"tariff_per_kwh", HEPEK_CONFIG_STRING, "\"0.25\"", false,
-         "operator: ERGON per kWh it signs and publishes"},
-        {"challenge_period_s", HEPEK_CONFIG_INTEGER, "3600", false,
-         "operator: challenge window of device closes"},
-        {"registry", HEPEK_CONFIG_STRING, "\"\"", false, "operator: Registry address on an external chain"},
-        {"token", HEPEK_CONFIG_STRING, "\"\"", false, "operator: ErgonToken address on an external chain"},
-        {"channel", HEPEK_CONFIG_STRING, "\"\"", false,
-         "operator: PaymentChannel address on an external chain"},
-        {"test_chain", HEPEK_CONFIG_BOOLEAN, "true", false,
-         "operator: anvil: fund accounts with anvil_setBalance"},
-        {"auto_manufacture", HEPEK_CONFIG_BOOLEAN, "false", false,
-         "operator: register devices that say hello (sandbox/simulation only)"},
-        {"contracts_dir", HEPEK_CONFIG_PATH, "\"\"", false,
-         "operator: compiled contract artifacts (*.json); empty = the build's contracts directory"},
-        {"watch_s", HEPEK_CONFIG_INTEGER, "60", false,
-         "operator: how often to look for device-initiated closes"},
+        ConfigRow{"role", HEPEK_CONFIG_STRING, "", true, "\"member\" (the HEPEK) or \"operator\" (Serenity)"}
+            .one_of({"member", "operator"}),
+        member(ConfigRow{"cycle_s", HEPEK_CONFIG_INTEGER, "900", false, "member: billing cycle in seconds"}
+                   .at_least(1)),
+        member({"device_id", HEPEK_CONFIG_STRING, "\"\"", false,
+                "member: the device id the operator manufactured"}),
+        member({"meter", HEPEK_CONFIG_STRING, "\"grid\"", false,
+                "member: grid meter device (state import_wh, cumulative)"}),
+        member(
+            {"relay", HEPEK_CONFIG_STRING, "\"relay\"", false, "member: supply relay device; empty = none"}),
+        member({"low_threshold", HEPEK_CONFIG_STRING, "\"1\"", false,
+                "member: ERGON left below which the member is warned"}),
+        member({"emergency_allowance", HEPEK_CONFIG_STRING, "\"0\"", false,
+                "member: ERGON of energy allowed on credit at zero balance (repaid from the next top-up)"}),
+        member({"protected_hours", HEPEK_CONFIG_STRING, "\"\"", false,
+                "member: never cut inside, e.g. \"22:00-07:00\" (home time)"}),
+        member({"deposit", HEPEK_CONFIG_STRING, "\"0\"", false,
+                "member: ERGON locked when opening a channel; 0 = all"}),
+        member({"auto_buy", HEPEK_CONFIG_STRING, "\"0\"", false,
+                "member: ERGON bought once at start (sandbox/simulation)"}),
+        member({"auto_buy_card", HEPEK_CONFIG_STRING, "\"4242424242424242\"", false,
+                "member: test card for auto_buy"}),
+        member({"close_at", HEPEK_CONFIG_STRING, "\"\"", false,
+                "member: close the channel at this ISO 8601 time"}),
+        operator_only({"key_file", HEPEK_CONFIG_PATH, "\"\"", false,
+                       "operator: key file; empty = <data dir>/operator.key"}),
+        operator_only({"tariff_per_kwh", HEPEK_CONFIG_STRING, "\"0.25\"", false,
+                       "operator: ERGON per kWh it signs and publishes"}),
+        operator_only(ConfigRow{"challenge_period_s", HEPEK_CONFIG_INTEGER, "3600", false,
+                                "operator: challenge window of device closes"}
+                          .at_least(1)),
+        operator_only({"registry", HEPEK_CONFIG_STRING, "\"\"", false,
+                       "operator: Registry address on an external chain"}),
+        operator_only({"token", HEPEK_CONFIG_STRING, "\"\"", false,
+                       "operator: ErgonToken address on an external chain"}),
+        operator_only({"channel", HEPEK_CONFIG_STRING, "\"\"", false,
+                       "operator: PaymentChannel address on an external chain"}),
+        operator_only({"test_chain", HEPEK_CONFIG_BOOLEAN, "true", false,
+                       "operator: anvil: fund accounts with anvil_setBalance"}),
+        operator_only({"auto_manufacture", HEPEK_CONFIG_BOOLEAN, "false", false,
+                       "operator: register devices that say hello (sandbox/simulation only)"}),
+        operator_only(
+            {"contracts_dir", HEPEK_CONFIG_PATH, "\"\"", false,
+             "operator: compiled contract artifacts (*.json); empty = the build's contracts directory"}),
+        operator_only(ConfigRow{"watch_s", HEPEK_CONFIG_INTEGER, "60", false,
+                                "operator: how often to look for device-initiated closes"}
+                          .at_least(1)),
     };
   }
 

@@ -21,22 +21,31 @@ T get(const nlohmann::json& config, const char* key, T fallback) {
 
 std::vector<hepek::ConfigRow> MeterConfig::schema() {
   return {
-      {"source", HEPEK_CONFIG_STRING, "\"serial\"", false, "Where telegrams come from: serial, tcp or file"},
+      hepek::ConfigRow{"source", HEPEK_CONFIG_STRING, "\"serial\"", false,
+                       "Where telegrams come from: serial, tcp or file"}
+          .one_of({"serial", "tcp", "file"}),
       {"device", HEPEK_CONFIG_STRING, "\"/dev/ttyUSB0\"", false, "serial: the P1 cable's device"},
       {"baud", HEPEK_CONFIG_INTEGER, "115200", false, "serial: baud rate (DSMR 2.2/3: 9600)"},
-      {"data_bits", HEPEK_CONFIG_INTEGER, "8", false, "serial: 7 or 8 (DSMR 2.2/3: 7)"},
-      {"parity", HEPEK_CONFIG_STRING, "\"none\"", false, "serial: none, even or odd (DSMR 2.2/3: even)"},
-      {"stop_bits", HEPEK_CONFIG_INTEGER, "1", false, "serial: 1 or 2"},
+      hepek::ConfigRow{"data_bits", HEPEK_CONFIG_INTEGER, "8", false, "serial: 7 or 8 (DSMR 2.2/3: 7)"}
+          .between(7, 8),
+      hepek::ConfigRow{"parity", HEPEK_CONFIG_STRING, "\"none\"", false,
+                       "serial: none, even or odd (DSMR 2.2/3: even)"}
+          .one_of({"none", "even", "odd"}),
+      hepek::ConfigRow{"stop_bits", HEPEK_CONFIG_INTEGER, "1", false, "serial: 1 or 2"}.between(1, 2),
       {"host", HEPEK_CONFIG_STRING, "\"\"", false, "tcp: host of the P1 bridge (ser2net, dongle)"},
-      {"port", HEPEK_CONFIG_INTEGER, "0", false, "tcp: port of the P1 bridge"},
+      hepek::ConfigRow{"port", HEPEK_CONFIG_INTEGER, "0", false, "tcp: port of the P1 bridge"}.between(0,
+                                                                                                       65535),
       {"path", HEPEK_CONFIG_PATH, "\"\"", false, "file: a file of recorded telegrams to replay"},
-      {"interval_ms", HEPEK_CONFIG_INTEGER, "1000", false,
-       "file: replay one telegram per interval (live mode)"},
+      hepek::ConfigRow{"interval_ms", HEPEK_CONFIG_INTEGER, "1000", false,
+                       "file: replay one telegram per interval (live mode)"}
+          .at_least(1),
       {"loop", HEPEK_CONFIG_BOOLEAN, "false", false, "file: start again at the end"},
-      {"reconnect_ms", HEPEK_CONFIG_INTEGER, "5000", false,
-       "serial/tcp: wait before reopening a failed link"},
-      {"idle_timeout_ms", HEPEK_CONFIG_INTEGER, "30000", false,
-       "serial/tcp: reopen the link after this long without a byte"},
+      hepek::ConfigRow{"reconnect_ms", HEPEK_CONFIG_INTEGER, "5000", false,
+                       "serial/tcp: wait before reopening a failed link"}
+          .at_least(1),
+      hepek::ConfigRow{"idle_timeout_ms", HEPEK_CONFIG_INTEGER, "30000", false,
+                       "serial/tcp: reopen the link after this long without a byte"}
+          .at_least(1000),
   };
 }
 

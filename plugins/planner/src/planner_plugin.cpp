@@ -33,18 +33,37 @@ class PlannerPlugin : public hepek::Plugin {
         {"battery", HEPEK_CONFIG_STRING, "\"battery\"", false, "device id of the battery to command"},
         {"load", HEPEK_CONFIG_STRING, "\"load\"", false, "device id of the household load meter"},
         {"pv", HEPEK_CONFIG_STRING, "\"pv\"", false, "device id of the PV inverter; empty = none"},
-        {"capacity_wh", HEPEK_CONFIG_FLOAT, "10000.0", false, "battery usable capacity at 100 % SoC"},
-        {"max_charge_w", HEPEK_CONFIG_FLOAT, "5000.0", false, "battery AC charge limit"},
-        {"max_discharge_w", HEPEK_CONFIG_FLOAT, "5000.0", false, "battery AC discharge limit"},
-        {"charge_efficiency", HEPEK_CONFIG_FLOAT, "0.95", false, "AC to stored"},
-        {"discharge_efficiency", HEPEK_CONFIG_FLOAT, "0.95", false, "stored to AC"},
-        {"soc_min_pct", HEPEK_CONFIG_FLOAT, "5.0", false, "lowest SoC to plan with"},
-        {"soc_max_pct", HEPEK_CONFIG_FLOAT, "100.0", false, "highest SoC to plan with"},
-        {"wear_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false, "battery wear per MWh of throughput"},
-        {"grid_import_max_w", HEPEK_CONFIG_FLOAT, "0.0", false, "contracted import limit; 0 = none"},
-        {"main_fuse_a", HEPEK_CONFIG_FLOAT, "0.0", false, "main fuse per phase in A; 0 = none"},
-        {"phases", HEPEK_CONFIG_INTEGER, "1", false, "number of phases of the connection"},
-        {"grid_export_max_w", HEPEK_CONFIG_FLOAT, "-1.0", false, "export limit; -1 = none, 0 = no export"},
+        hepek::ConfigRow{"capacity_wh", HEPEK_CONFIG_FLOAT, "10000.0", false,
+                         "battery usable capacity at 100 % SoC"}
+            .greater_than(0),
+        hepek::ConfigRow{"max_charge_w", HEPEK_CONFIG_FLOAT, "5000.0", false, "battery AC charge limit"}
+            .at_least(0),
+        hepek::ConfigRow{"max_discharge_w", HEPEK_CONFIG_FLOAT, "5000.0", false, "battery AC discharge limit"}
+            .at_least(0),
+        hepek::ConfigRow{"charge_efficiency", HEPEK_CONFIG_FLOAT, "0.95", false, "AC to stored"}
+            .greater_than(0)
+            .at_most(1),
+        hepek::ConfigRow{"discharge_efficiency", HEPEK_CONFIG_FLOAT, "0.95", false, "stored to AC"}
+            .greater_than(0)
+            .at_most(1),
+        hepek::ConfigRow{"soc_min_pct", HEPEK_CONFIG_FLOAT, "5.0", false, "lowest SoC to plan with"}.between(
+            0, 100),
+        hepek::ConfigRow{"soc_max_pct", HEPEK_CONFIG_FLOAT, "100.0", false, "highest SoC to plan with"}
+            .between(0, 100),
+        hepek::ConfigRow{"wear_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false,
+                         "battery wear per MWh of throughput"}
+            .at_least(0),
+        hepek::ConfigRow{"grid_import_max_w", HEPEK_CONFIG_FLOAT, "0.0", false,
+                         "contracted import limit; 0 = none"}
+            .at_least(0),
+        hepek::ConfigRow{"main_fuse_a", HEPEK_CONFIG_FLOAT, "0.0", false,
+                         "main fuse per phase in A; 0 = none"}
+            .at_least(0),
+        hepek::ConfigRow{"phases", HEPEK_CONFIG_INTEGER, "1", false, "number of phases of the connection"}
+            .between(1, 3),
+        hepek::ConfigRow{"grid_export_max_w", HEPEK_CONFIG_FLOAT, "-1.0", false,
+                         "export limit; -1 = none, 0 = no export"}
+            .at_least(-1),
         {"allow_curtailment", HEPEK_CONFIG_BOOLEAN, "true", false, "PV may be curtailed at negative prices"},
         {"import_surcharge_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false,
          "added to prices_csv spot prices for import (fees, taxes, margin)"},
@@ -52,15 +71,24 @@ class PlannerPlugin : public hepek::Plugin {
          "added to prices_csv spot prices for export"},
         {"prices_csv", HEPEK_CONFIG_PATH, "\"\"", false,
          "stand-in for a tariff plugin: read spot prices from this CSV (time,price_eur_per_mwh), published "
-         "day-ahead "
-         "at 13:00; the surcharges above apply"},
-        {"step_s", HEPEK_CONFIG_INTEGER, "", false,
-         "planning step; default [hub] step_s (in simulation equal to it)"},
-        {"horizon_h", HEPEK_CONFIG_FLOAT, "48.0", false, "planning horizon in hours"},
-        {"stale_after_s", HEPEK_CONFIG_INTEGER, "1800", false, "inputs older than this are stale"},
-        {"pv_model", HEPEK_CONFIG_STRING, "\"profile\"", false, "PV forecast: profile (learned) or clearsky"},
-        {"latitude", HEPEK_CONFIG_FLOAT, "", false, "for pv_model = clearsky; default [hub] latitude"},
-        {"longitude", HEPEK_CONFIG_FLOAT, "", false, "for pv_model = clearsky; default [hub] longitude"},
+         "day-ahead at 13:00; the surcharges above apply"},
+        hepek::ConfigRow{"step_s", HEPEK_CONFIG_INTEGER, "", false,
+                         "planning step; default [hub] step_s (in simulation equal to it)"}
+            .at_least(60),
+        hepek::ConfigRow{"horizon_h", HEPEK_CONFIG_FLOAT, "48.0", false, "planning horizon in hours"}
+            .greater_than(0),
+        hepek::ConfigRow{"stale_after_s", HEPEK_CONFIG_INTEGER, "1800", false,
+                         "inputs older than this are stale"}
+            .at_least(1),
+        hepek::ConfigRow{"pv_model", HEPEK_CONFIG_STRING, "\"profile\"", false,
+                         "PV forecast: profile (learned) or clearsky"}
+            .one_of({"profile", "clearsky"}),
+        hepek::ConfigRow{"latitude", HEPEK_CONFIG_FLOAT, "", false,
+                         "for pv_model = clearsky; default [hub] latitude"}
+            .between(-90, 90),
+        hepek::ConfigRow{"longitude", HEPEK_CONFIG_FLOAT, "", false,
+                         "for pv_model = clearsky; default [hub] longitude"}
+            .between(-180, 180),
     };
   }
 

@@ -22,11 +22,13 @@ class Relay : public Plugin {
 
   static std::vector<ConfigRow> config_schema() {
     return {
-        {"backend", HEPEK_CONFIG_STRING, "\"sim\"", false, "gpio, mqtt or sim"},
-        {"default_state", HEPEK_CONFIG_STRING, "\"on\"", false, "state at first start (on or off)"},
+        ConfigRow{"backend", HEPEK_CONFIG_STRING, "\"sim\"", false, "gpio, mqtt or sim"}.one_of(
+            {"gpio", "mqtt", "sim"}),
+        ConfigRow{"default_state", HEPEK_CONFIG_STRING, "\"on\"", false, "state at first start (on or off)"}
+            .one_of({"on", "off"}),
         {"remember", HEPEK_CONFIG_BOOLEAN, "true", false, "restore the last state after a restart"},
         {"gpio_chip", HEPEK_CONFIG_STRING, "\"gpiochip0\"", false, "gpio: chip name or /dev path"},
-        {"gpio_line", HEPEK_CONFIG_INTEGER, "0", false, "gpio: line offset"},
+        ConfigRow{"gpio_line", HEPEK_CONFIG_INTEGER, "0", false, "gpio: line offset"}.at_least(0),
         {"gpio_active_low", HEPEK_CONFIG_BOOLEAN, "false", false, "gpio: drive low for on"},
         {"command_topic", HEPEK_CONFIG_STRING, "\"cmnd/plug/POWER\"", false, "mqtt: where to send on/off"},
         {"state_topic", HEPEK_CONFIG_STRING, "\"stat/plug/POWER\"", false,
@@ -37,8 +39,9 @@ class Relay : public Plugin {
         {"state_off", HEPEK_CONFIG_STRING, "\"OFF\"", false, "mqtt: state payload meaning off"},
         {"off_periods", HEPEK_CONFIG_STRING_ARRAY, "[]", false,
          "ISO 8601 intervals FROM/UNTIL during which the relay is forced off"},
-        {"schedule_check_s", HEPEK_CONFIG_INTEGER, "1", false,
-         "live mode: how often off_periods are checked"},
+        ConfigRow{"schedule_check_s", HEPEK_CONFIG_INTEGER, "1", false,
+                  "live mode: how often off_periods are checked"}
+            .at_least(1),
     };
   }
   // The MQTT backend's topics, taken from this instance's config (the hub substitutes {key}; empty ones are

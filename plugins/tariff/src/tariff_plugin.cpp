@@ -30,28 +30,38 @@ class TariffPlugin : public hepek::Plugin {
 
   static std::vector<hepek::ConfigRow> config_schema() {
     return {
-        {"source", HEPEK_CONFIG_STRING, "\"csv\"", false,
-         "\"csv\" (a price file) or \"operator\" (signed broadcasts)"},
+        hepek::ConfigRow{"source", HEPEK_CONFIG_STRING, "\"csv\"", false,
+                         "\"csv\" (a price file) or \"operator\" (signed broadcasts)"}
+            .one_of({"csv", "operator"}),
         {"csv", HEPEK_CONFIG_PATH, "\"\"", false, "source csv: canonical price CSV (time,price_eur_per_mwh)"},
         {"publish_time", HEPEK_CONFIG_STRING, "\"13:00\"", false,
          "source csv: local time (the file's UTC offset) at which the next day's prices become known"},
-        {"duplicates", HEPEK_CONFIG_STRING, "\"conservative\"", false,
-         "conflicting duplicate rows: \"conservative\" (highest for import, lowest for export; logged) or "
-         "\"reject\""},
+        hepek::ConfigRow{
+            "duplicates", HEPEK_CONFIG_STRING, "\"conservative\"", false,
+            "conflicting duplicate rows: \"conservative\" (highest for import, lowest for export; logged) or "
+            "\"reject\""}
+            .one_of({"conservative", "reject"}),
         {"operator_address", HEPEK_CONFIG_STRING, "\"\"", false,
          "source operator: the operator's address (EIP-55)"},
-        {"operator_max_age_hours", HEPEK_CONFIG_FLOAT, "48.0", false,
-         "source operator: refuse broadcasts issued longer ago than this"},
-        {"horizon_hours", HEPEK_CONFIG_FLOAT, "48.0", false, "publish at most this far ahead"},
+        hepek::ConfigRow{"operator_max_age_hours", HEPEK_CONFIG_FLOAT, "48.0", false,
+                         "source operator: refuse broadcasts issued longer ago than this"}
+            .greater_than(0),
+        hepek::ConfigRow{"horizon_hours", HEPEK_CONFIG_FLOAT, "48.0", false, "publish at most this far ahead"}
+            .greater_than(0),
         {"margin_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false, "supplier margin added to spot for import"},
         {"grid_fee_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false, "grid (network) fee per MWh imported"},
         {"energy_tax_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false, "energy tax per MWh imported"},
-        {"vat_percent", HEPEK_CONFIG_FLOAT, "0.0", false, "VAT over spot, margin, grid fee and energy tax"},
-        {"export", HEPEK_CONFIG_STRING, "\"spot\"", false, "export price: \"spot\", \"fixed\" or \"none\""},
+        hepek::ConfigRow{"vat_percent", HEPEK_CONFIG_FLOAT, "0.0", false,
+                         "VAT over spot, margin, grid fee and energy tax"}
+            .at_least(0),
+        hepek::ConfigRow{"export", HEPEK_CONFIG_STRING, "\"spot\"", false,
+                         "export price: \"spot\", \"fixed\" or \"none\""}
+            .one_of({"spot", "fixed", "none"}),
         {"export_fee_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false, "export = spot: deducted from spot"},
         {"export_fixed_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false, "export = fixed: the price paid"},
-        {"check_interval_s", HEPEK_CONFIG_INTEGER, "60", false,
-         "live mode: how often to look for newly known prices"},
+        hepek::ConfigRow{"check_interval_s", HEPEK_CONFIG_INTEGER, "60", false,
+                         "live mode: how often to look for newly known prices"}
+            .at_least(1),
     };
   }
 

@@ -21,23 +21,34 @@ class SimBattery : public Plugin {
 
   static std::vector<ConfigRow> config_schema() {
     return {
-        {"capacity_wh", HEPEK_CONFIG_FLOAT, "10000.0", false, "usable capacity at 100 % SoC"},
-        {"max_charge_w", HEPEK_CONFIG_FLOAT, "5000.0", false, "AC charge power limit"},
-        {"max_discharge_w", HEPEK_CONFIG_FLOAT, "5000.0", false, "AC discharge power limit"},
-        {"charge_efficiency", HEPEK_CONFIG_FLOAT, "0.95", false, "AC to stored"},
-        {"discharge_efficiency", HEPEK_CONFIG_FLOAT, "0.95", false, "stored to AC"},
-        {"soc_min_pct", HEPEK_CONFIG_FLOAT, "5.0", false, "lowest SoC it discharges to"},
-        {"soc_max_pct", HEPEK_CONFIG_FLOAT, "100.0", false, "highest SoC it charges to"},
-        {"self_discharge_pct_per_day", HEPEK_CONFIG_FLOAT, "0.1", false,
-         "self-discharge, % of content per day"},
-        {"initial_soc_pct", HEPEK_CONFIG_FLOAT, "50.0", false, "SoC at start"},
-        {"default_expires_s", HEPEK_CONFIG_FLOAT, "900.0", false,
-         "setpoint lifetime when a command has no expires_s"},
+        ConfigRow{"capacity_wh", HEPEK_CONFIG_FLOAT, "10000.0", false, "usable capacity at 100 % SoC"}
+            .greater_than(0),
+        ConfigRow{"max_charge_w", HEPEK_CONFIG_FLOAT, "5000.0", false, "AC charge power limit"}.at_least(0),
+        ConfigRow{"max_discharge_w", HEPEK_CONFIG_FLOAT, "5000.0", false, "AC discharge power limit"}
+            .at_least(0),
+        ConfigRow{"charge_efficiency", HEPEK_CONFIG_FLOAT, "0.95", false, "AC to stored"}
+            .greater_than(0)
+            .at_most(1),
+        ConfigRow{"discharge_efficiency", HEPEK_CONFIG_FLOAT, "0.95", false, "stored to AC"}
+            .greater_than(0)
+            .at_most(1),
+        ConfigRow{"soc_min_pct", HEPEK_CONFIG_FLOAT, "5.0", false, "lowest SoC it discharges to"}.between(
+            0, 100),
+        ConfigRow{"soc_max_pct", HEPEK_CONFIG_FLOAT, "100.0", false, "highest SoC it charges to"}.between(
+            0, 100),
+        ConfigRow{"self_discharge_pct_per_day", HEPEK_CONFIG_FLOAT, "0.1", false,
+                  "self-discharge, % of content per day"}
+            .between(0, 100),
+        ConfigRow{"initial_soc_pct", HEPEK_CONFIG_FLOAT, "50.0", false, "SoC at start"}.between(0, 100),
+        ConfigRow{"default_expires_s", HEPEK_CONFIG_FLOAT, "900.0", false,
+                  "setpoint lifetime when a command has no expires_s"}
+            .greater_than(0),
         {"load", HEPEK_CONFIG_STRING, "\"load\"", false, "device id of the household load"},
         {"pv", HEPEK_CONFIG_STRING, "\"pv\"", false, "device id of the PV inverter; empty = none"},
         {"relay", HEPEK_CONFIG_STRING, "\"\"", false, "device id of the supply relay; empty = none"},
-        {"step_s", HEPEK_CONFIG_INTEGER, "", false, "simulation step; default [hub] step_s"},
-        {"period_s", HEPEK_CONFIG_INTEGER, "10", false, "live mode: control period"},
+        ConfigRow{"step_s", HEPEK_CONFIG_INTEGER, "", false, "simulation step; default [hub] step_s"}
+            .at_least(1),
+        ConfigRow{"period_s", HEPEK_CONFIG_INTEGER, "10", false, "live mode: control period"}.at_least(1),
     };
   }
 

@@ -26,9 +26,11 @@ class SimGrid : public Plugin {
         {"relay", HEPEK_CONFIG_STRING, "\"\"", false, "device id of the supply relay; empty = none"},
         {"import_price_eur_per_kwh", HEPEK_CONFIG_FLOAT, "0.30", false, "fixed import price"},
         {"export_price_eur_per_kwh", HEPEK_CONFIG_FLOAT, "0.08", false, "fixed export price"},
-        {"price_source", HEPEK_CONFIG_STRING, "\"fixed\"", false,
-         "fixed, or tariff (hepek/tariff/prices: all-in import/export prices, or spot plus the surcharges; "
-         "the fixed prices where it has none)"},
+        ConfigRow{"price_source", HEPEK_CONFIG_STRING, "\"fixed\"", false,
+                  "fixed, or tariff (hepek/tariff/prices: all-in import/export prices, or spot plus the "
+                  "surcharges; "
+                  "the fixed prices where it has none)"}
+            .one_of({"fixed", "tariff"}),
         {"import_surcharge_eur_per_kwh", HEPEK_CONFIG_FLOAT, "0.15", false,
          "tariff: added to spot for import"},
         {"export_surcharge_eur_per_kwh", HEPEK_CONFIG_FLOAT, "0.0", false,

@@ -19,13 +19,17 @@ class SimLoad : public Plugin {
 
   static std::vector<ConfigRow> config_schema() {
     return {
-        {"source", HEPEK_CONFIG_STRING, "\"synthetic\"", false, "synthetic or csv"},
+        ConfigRow{"source", HEPEK_CONFIG_STRING, "\"synthetic\"", false, "synthetic or csv"}.one_of(
+            {"synthetic", "csv"}),
         {"csv", HEPEK_CONFIG_PATH, "\"\"", false, "household CSV (time,load_w,pv_w) when source = csv"},
         {"column", HEPEK_CONFIG_STRING, "\"load_w\"", false, "CSV column to replay"},
         {"scale", HEPEK_CONFIG_FLOAT, "1.0", false, "factor applied to CSV values"},
         {"wrap", HEPEK_CONFIG_BOOLEAN, "false", false, "repeat CSV data by whole weeks outside its range"},
-        {"annual_kwh", HEPEK_CONFIG_FLOAT, "3500.0", false, "synthetic: yearly consumption"},
-        {"noise", HEPEK_CONFIG_FLOAT, "0.15", false, "synthetic: relative noise (standard deviation)"},
+        ConfigRow{"annual_kwh", HEPEK_CONFIG_FLOAT, "3500.0", false, "synthetic: yearly consumption"}
+            .at_least(0),
+        ConfigRow{"noise", HEPEK_CONFIG_FLOAT, "0.15", false,
+                  "synthetic: relative noise (standard deviation)"}
+            .at_least(0),
         {"seasonal_amplitude", HEPEK_CONFIG_FLOAT, "0.2", false, "synthetic: winter/summer swing, relative"},
         {"latitude", HEPEK_CONFIG_FLOAT, "", false,
          "synthetic: latitude (sets the hemisphere's seasons); default [hub] latitude"},
@@ -33,8 +37,9 @@ class SimLoad : public Plugin {
          "synthetic: IANA zone of the daily rhythm; empty = hub's"},
         {"seed", HEPEK_CONFIG_INTEGER, "0", false,
          "synthetic: noise seed; 0 = from the hub (hepek simulate --seed)"},
-        {"step_s", HEPEK_CONFIG_INTEGER, "", false, "simulation step; default [hub] step_s"},
-        {"period_s", HEPEK_CONFIG_INTEGER, "10", false, "live mode: publish period"},
+        ConfigRow{"step_s", HEPEK_CONFIG_INTEGER, "", false, "simulation step; default [hub] step_s"}
+            .at_least(1),
+        ConfigRow{"period_s", HEPEK_CONFIG_INTEGER, "10", false, "live mode: publish period"}.at_least(1),
     };
   }
 

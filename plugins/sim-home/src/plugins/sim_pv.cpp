@@ -20,18 +20,25 @@ class SimPv : public Plugin {
 
   static std::vector<ConfigRow> config_schema() {
     return {
-        {"source", HEPEK_CONFIG_STRING, "\"clear-sky\"", false,
-         "clear-sky (sun model x clouds) or csv (replay)"},
-        {"latitude", HEPEK_CONFIG_FLOAT, "", false, "degrees north; default [hub] latitude"},
-        {"longitude", HEPEK_CONFIG_FLOAT, "", false, "degrees east; default [hub] longitude"},
-        {"tilt", HEPEK_CONFIG_FLOAT, "35.0", false, "panel tilt, degrees from horizontal"},
+        ConfigRow{"source", HEPEK_CONFIG_STRING, "\"clear-sky\"", false,
+                  "clear-sky (sun model x clouds) or csv (replay)"}
+            .one_of({"clear-sky", "csv"}),
+        ConfigRow{"latitude", HEPEK_CONFIG_FLOAT, "", false, "degrees north; default [hub] latitude"}.between(
+            -90, 90),
+        ConfigRow{"longitude", HEPEK_CONFIG_FLOAT, "", false, "degrees east; default [hub] longitude"}
+            .between(-180, 180),
+        ConfigRow{"tilt", HEPEK_CONFIG_FLOAT, "35.0", false, "panel tilt, degrees from horizontal"}.between(
+            0, 90),
         {"azimuth", HEPEK_CONFIG_FLOAT, "180.0", false,
          "panel azimuth, degrees clockwise from north (180 = south)"},
-        {"kwp", HEPEK_CONFIG_FLOAT, "5.0", false, "array peak power"},
-        {"inverter_kw", HEPEK_CONFIG_FLOAT, "0.0", false, "inverter AC limit; 0 = kwp"},
-        {"performance_ratio", HEPEK_CONFIG_FLOAT, "0.85", false, "DC to AC losses"},
-        {"clouds", HEPEK_CONFIG_STRING, "\"synthetic\"", false, "synthetic, csv or none"},
-        {"mean_cloudiness", HEPEK_CONFIG_FLOAT, "0.65", false, "synthetic clouds: mean cloudiness 0..1"},
+        ConfigRow{"kwp", HEPEK_CONFIG_FLOAT, "5.0", false, "array peak power"}.at_least(0),
+        ConfigRow{"inverter_kw", HEPEK_CONFIG_FLOAT, "0.0", false, "inverter AC limit; 0 = kwp"}.at_least(0),
+        ConfigRow{"performance_ratio", HEPEK_CONFIG_FLOAT, "0.85", false, "DC to AC losses"}.between(0, 1),
+        ConfigRow{"clouds", HEPEK_CONFIG_STRING, "\"synthetic\"", false, "synthetic, csv or none"}.one_of(
+            {"synthetic", "csv", "none"}),
+        ConfigRow{"mean_cloudiness", HEPEK_CONFIG_FLOAT, "0.65", false,
+                  "synthetic clouds: mean cloudiness 0..1"}
+            .between(0, 1),
         {"cloud_csv", HEPEK_CONFIG_PATH, "\"\"", false, "clouds = csv: file with time,<cloud_column> (0..1)"},
         {"cloud_column", HEPEK_CONFIG_STRING, "\"cloudiness\"", false, "column of cloud_csv"},
         {"csv", HEPEK_CONFIG_PATH, "\"\"", false, "source = csv: file to replay"},
@@ -40,8 +47,9 @@ class SimPv : public Plugin {
         {"wrap", HEPEK_CONFIG_BOOLEAN, "false", false, "repeat CSV data by whole weeks outside its range"},
         {"seed", HEPEK_CONFIG_INTEGER, "0", false,
          "synthetic clouds seed; 0 = from the hub (hepek simulate --seed)"},
-        {"step_s", HEPEK_CONFIG_INTEGER, "", false, "simulation step; default [hub] step_s"},
-        {"period_s", HEPEK_CONFIG_INTEGER, "10", false, "live mode: publish period"},
+        ConfigRow{"step_s", HEPEK_CONFIG_INTEGER, "", false, "simulation step; default [hub] step_s"}
+            .at_least(1),
+        ConfigRow{"period_s", HEPEK_CONFIG_INTEGER, "10", false, "live mode: publish period"}.at_least(1),
     };
   }
 

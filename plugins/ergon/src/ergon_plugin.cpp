@@ -25,7 +25,8 @@ class ErgonPlugin : public Plugin {
     return {
         ConfigRow{"role", HEPEK_CONFIG_STRING, "", true, "\"member\" (the HEPEK) or \"operator\" (Serenity)"}
             .one_of({"member", "operator"}),
-        member(ConfigRow{"cycle_s", HEPEK_CONFIG_INTEGER, "900", false, "member: billing cycle in seconds"}
+        member(ConfigRow{"cycle_s", HEPEK_CONFIG_DURATION, "900", false,
+                         "member: billing cycle (seconds, or e.g. \"15m\")"}
                    .at_least(1)),
         member({"device_id", HEPEK_CONFIG_STRING, "\"\"", false,
                 "member: the device id the operator manufactured"}),
@@ -51,7 +52,7 @@ class ErgonPlugin : public Plugin {
                        "operator: key file; empty = <data dir>/operator.key"}),
         operator_only({"tariff_per_kwh", HEPEK_CONFIG_STRING, "\"0.25\"", false,
                        "operator: ERGON per kWh it signs and publishes"}),
-        operator_only(ConfigRow{"challenge_period_s", HEPEK_CONFIG_INTEGER, "3600", false,
+        operator_only(ConfigRow{"challenge_period_s", HEPEK_CONFIG_DURATION, "3600", false,
                                 "operator: challenge window of device closes"}
                           .at_least(1)),
         operator_only({"registry", HEPEK_CONFIG_STRING, "\"\"", false,
@@ -67,7 +68,7 @@ class ErgonPlugin : public Plugin {
         operator_only(
             {"contracts_dir", HEPEK_CONFIG_PATH, "\"\"", false,
              "operator: compiled contract artifacts (*.json); empty = the build's contracts directory"}),
-        operator_only(ConfigRow{"watch_s", HEPEK_CONFIG_INTEGER, "60", false,
+        operator_only(ConfigRow{"watch_s", HEPEK_CONFIG_DURATION, "60", false,
                                 "operator: how often to look for device-initiated closes"}
                           .at_least(1)),
     };

@@ -72,12 +72,12 @@ class PlannerPlugin : public hepek::Plugin {
         {"prices_csv", HEPEK_CONFIG_PATH, "\"\"", false,
          "stand-in for a tariff plugin: read spot prices from this CSV (time,price_eur_per_mwh), published "
          "day-ahead at 13:00; the surcharges above apply"},
-        hepek::ConfigRow{"step_s", HEPEK_CONFIG_INTEGER, "", false,
+        hepek::ConfigRow{"step_s", HEPEK_CONFIG_DURATION, "", false,
                          "planning step; default [hub] step_s (in simulation equal to it)"}
             .at_least(60),
         hepek::ConfigRow{"horizon_h", HEPEK_CONFIG_FLOAT, "48.0", false, "planning horizon in hours"}
             .greater_than(0),
-        hepek::ConfigRow{"stale_after_s", HEPEK_CONFIG_INTEGER, "1800", false,
+        hepek::ConfigRow{"stale_after_s", HEPEK_CONFIG_DURATION, "1800", false,
                          "inputs older than this are stale"}
             .at_least(1),
         hepek::ConfigRow{"pv_model", HEPEK_CONFIG_STRING, "\"profile\"", false,

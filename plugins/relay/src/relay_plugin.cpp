@@ -39,7 +39,7 @@ class Relay : public Plugin {
         {"state_off", HEPEK_CONFIG_STRING, "\"OFF\"", false, "mqtt: state payload meaning off"},
         {"off_periods", HEPEK_CONFIG_STRING_ARRAY, "[]", false,
          "ISO 8601 intervals FROM/UNTIL during which the relay is forced off"},
-        ConfigRow{"schedule_check_s", HEPEK_CONFIG_INTEGER, "1", false,
+        ConfigRow{"schedule_check_s", HEPEK_CONFIG_DURATION, "1", false,
                   "live mode: how often off_periods are checked"}
             .at_least(1),
     };

@@ -59,7 +59,7 @@ class TariffPlugin : public hepek::Plugin {
             .one_of({"spot", "fixed", "none"}),
         {"export_fee_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false, "export = spot: deducted from spot"},
         {"export_fixed_eur_per_mwh", HEPEK_CONFIG_FLOAT, "0.0", false, "export = fixed: the price paid"},
-        hepek::ConfigRow{"check_interval_s", HEPEK_CONFIG_INTEGER, "60", false,
+        hepek::ConfigRow{"check_interval_s", HEPEK_CONFIG_DURATION, "60", false,
                          "live mode: how often to look for newly known prices"}
             .at_least(1),
     };

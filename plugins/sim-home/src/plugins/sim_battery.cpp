@@ -46,9 +46,9 @@ class SimBattery : public Plugin {
         {"load", HEPEK_CONFIG_STRING, "\"load\"", false, "device id of the household load"},
         {"pv", HEPEK_CONFIG_STRING, "\"pv\"", false, "device id of the PV inverter; empty = none"},
         {"relay", HEPEK_CONFIG_STRING, "\"\"", false, "device id of the supply relay; empty = none"},
-        ConfigRow{"step_s", HEPEK_CONFIG_INTEGER, "", false, "simulation step; default [hub] step_s"}
+        ConfigRow{"step_s", HEPEK_CONFIG_DURATION, "", false, "simulation step; default [hub] step_s"}
             .at_least(1),
-        ConfigRow{"period_s", HEPEK_CONFIG_INTEGER, "10", false, "live mode: control period"}.at_least(1),
+        ConfigRow{"period_s", HEPEK_CONFIG_DURATION, "10", false, "live mode: control period"}.at_least(1),
     };
   }
 

@@ -37,9 +37,9 @@ class SimLoad : public Plugin {
          "synthetic: IANA zone of the daily rhythm; empty = hub's"},
         {"seed", HEPEK_CONFIG_INTEGER, "0", false,
          "synthetic: noise seed; 0 = from the hub (hepek simulate --seed)"},
-        ConfigRow{"step_s", HEPEK_CONFIG_INTEGER, "", false, "simulation step; default [hub] step_s"}
+        ConfigRow{"step_s", HEPEK_CONFIG_DURATION, "", false, "simulation step; default [hub] step_s"}
             .at_least(1),
-        ConfigRow{"period_s", HEPEK_CONFIG_INTEGER, "10", false, "live mode: publish period"}.at_least(1),
+        ConfigRow{"period_s", HEPEK_CONFIG_DURATION, "10", false, "live mode: publish period"}.at_least(1),
     };
   }
 

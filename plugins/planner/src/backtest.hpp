@@ -53,8 +53,7 @@ struct BacktestOptions {
   bool monthly = false;
 };
 
-// Parses the command's arguments (without the command name). Throws std::invalid_argument naming the bad
-// flag.
+// Parses the command's arguments (without the command name). Throws std::invalid_argument naming the bad flag.
 BacktestOptions parse_backtest_arguments(const std::vector<std::string>& args, bool* json_output);
 
 nlohmann::json run_backtest(const BacktestOptions& options);

@@ -11,11 +11,12 @@
  *    the first ABI 1.0 table, i.e. random_seed, hub_settings_json, fail and everything after them. A different
  *    ABI major, or a newer minor than the host knows, is refused by the host.
  *  - Threads: every call the host makes into a plugin (entry, create, start, stop, destroy, step, summary,
- *    message, timer and device-command callbacks) runs on the hub's one event thread, one at a time; CLI
- *    commands run on the main thread of `hepek <command>`. Host API functions are thread-safe and may be called
- *    from any thread while the instance lives (from create() until destroy() returns).
- *  - Statuses: a function returning int32_t returns HEPEK_OK or one of the statuses listed with it, never any
- *    other. A plugin must treat an unknown non-zero status (from a newer host) like HEPEK_ERROR.
+ *    message, timer and device-command callbacks) runs on the hub's one event thread, one at a time. CLI
+ *    commands run on the main thread of `hepek <command>`; callbacks registered through their bus context run on
+ *    a background event thread, concurrently with the command. Host API functions are thread-safe and may be
+ *    called from any thread while the instance lives (from create() until destroy() returns).
+ *  - Statuses: a function returning int32_t returns HEPEK_OK or one of the statuses listed with it. A later minor
+ *    may add statuses, so a plugin treats any other non-zero status like HEPEK_ERROR.
  *  - Strings the host returns: owned by the host, never freed by the plugin; each function says how long its
  *    string stays valid. Copy it to keep it longer.
  *  - Strings the plugin passes: the host copies what it keeps before the call returns, except the descriptor and

@@ -18,8 +18,8 @@
 // Lifecycle (see hepek_plugin in abi.h): constructor, start(), then callbacks and step()s, stop(), destructor.
 // Every one of them runs on the hub's event thread, one at a time.
 //
-// Errors: an exception thrown by the constructor or start() refuses the instance with its message (stop() is then
-// not called, the destructor is). An exception from step() fails the instance (Host::fail) with its message; from
+// Errors: an exception thrown by the constructor or start() refuses the instance with its message (after a failed
+// start(), stop() is not called but the destructor is). An exception from step() fails the instance (Host::fail) with its message; from
 // stop(), summary() or a handler, it is logged. None crosses the C boundary.
 #pragma once
 

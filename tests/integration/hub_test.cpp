@@ -1,5 +1,5 @@
-// The hub as a user runs it: `hepek run` with a real embedded Mosquitto on a free port, observed from outside
-// with the generated observer/admin accounts.
+// The hub as a user runs it: `hepek run` with a real embedded Mosquitto on a free port, observed from outside with
+// the generated observer/admin accounts.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>

@@ -6,11 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "hepek/config_values.hpp"
+
 namespace hepek::core {
 
-// Milliseconds of "90s", "5m", "2h", "1d", "250ms", a combination such as "1h30m", or a plain number of
-// seconds; nullopt when malformed.
-std::optional<int64_t> parse_duration_ms(const std::string& text);
+// Durations ("90s", "1h30m", a plain number of seconds) are read by hepek::parse_duration_ms, the same reader
+// the config uses for duration rows.
+using hepek::parse_duration_ms;
 
 // Removes "--name value" (or "--name=value") from args and returns the value; throws when the value is missing.
 std::optional<std::string> take_option(std::vector<std::string>& args, const std::string& name);

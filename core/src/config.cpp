@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "hepek/config_values.hpp"
+
 #include <date/tz.h>
 #include <fmt/format.h>
 
@@ -109,25 +111,7 @@ const Schema& chain_schema() {
 namespace {
 
 std::string type_name(hepek_config_type type) {
-  switch (type) {
-    case HEPEK_CONFIG_STRING:
-      return "a string";
-    case HEPEK_CONFIG_INTEGER:
-      return "an integer";
-    case HEPEK_CONFIG_FLOAT:
-      return "a number";
-    case HEPEK_CONFIG_BOOLEAN:
-      return "true or false";
-    case HEPEK_CONFIG_STRING_ARRAY:
-      return "an array of strings";
-    case HEPEK_CONFIG_TABLE:
-      return "a table or array";
-    case HEPEK_CONFIG_DURATION:
-      return "a duration (integer seconds, or a string such as \"90s\", \"15m\", \"1h30m\")";
-    case HEPEK_CONFIG_PATH:
-      return "a path (a string)";
-  }
-  return "a value";
+  return config_type_name(type);
 }
 
 bool fits(hepek_config_type type, const nlohmann::json& value) {

@@ -52,6 +52,7 @@
 
 #include "hepek/abi.h"
 #include "hepek/command_validation.hpp"
+#include "hepek/config_values.hpp"
 #include "hepek/time.hpp"
 #include "hepek/topics.hpp"
 
@@ -71,31 +72,12 @@ struct LogLine {
 
 namespace detail {
 
-// Seconds of a duration written as "<number><unit>..." (units ms s m h d), as the hub reads
-// HEPEK_CONFIG_DURATION; nullopt when it is not one.
+// Seconds of a duration written as "<integer><unit>..." (hepek::parse_duration_ms, the hub's own reader);
+// nullopt when it is not one, or below 1 s but not 0.
 inline std::optional<int64_t> parse_duration_seconds(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  double milliseconds = 0;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    std::size_t digits = at;
-    while (digits < text.size() &&
-           (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.'))
-      ++digits;
-    if (digits == at) return std::nullopt;
-    const double number = std::stod(text.substr(at, digits - at));
-    std::size_t unit_end = digits;
-    while (unit_end < text.size() && std::isalpha(static_cast<unsigned char>(text[unit_end]))) ++unit_end;
-    const std::string unit = text.substr(digits, unit_end - digits);
-    static const std::map<std::string, double> kUnitMs = {
-        {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
-    const auto scale = kUnitMs.find(unit);
-    if (scale == kUnitMs.end()) return std::nullopt;
-    milliseconds += number * scale->second;
-    at = unit_end;
-  }
-  if (milliseconds > 0 && milliseconds < 1000) return std::nullopt;
-  return static_cast<int64_t>(milliseconds / 1000);
+  const auto ms = hepek::parse_duration_ms(text);
+  if (!ms || (*ms > 0 && *ms < 1000)) return std::nullopt;
+  return *ms / 1000;
 }
 
 // A schema row's default (a TOML literal) as JSON: numbers, booleans, "basic" and 'literal' strings and
@@ -114,24 +96,7 @@ inline nlohmann::json default_of(const hepek_config_row& row) {
 }
 
 inline const char* type_name(uint32_t type) {
-  switch (type) {
-    case HEPEK_CONFIG_STRING:
-      return "a string";
-    case HEPEK_CONFIG_INTEGER:
-      return "an integer";
-    case HEPEK_CONFIG_FLOAT:
-      return "a number";
-    case HEPEK_CONFIG_BOOLEAN:
-      return "true or false";
-    case HEPEK_CONFIG_STRING_ARRAY:
-      return "an array of strings";
-    case HEPEK_CONFIG_TABLE:
-      return "a table or array";
-    case HEPEK_CONFIG_DURATION:
-      return "a duration (seconds, or e.g. \"90s\", \"15m\", \"1h30m\")";
-    default:
-      return "of an unknown type";
-  }
+  return hepek::config_type_name(type);
 }
 
 // Checks one value against its row's type; DURATION strings become integer seconds. Returns an error or "".

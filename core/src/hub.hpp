@@ -132,7 +132,8 @@ class Hub {
   std::unique_ptr<ChainSupervisor> chain_;
   std::unique_ptr<BusConnection> bridge_;
   std::string embedded_chain_endpoint_;
-  uint64_t next_subscription_id_ = 1;
+  // Shared by every instance; instances subscribe under their own mutex, possibly from their own threads.
+  std::atomic<uint64_t> next_subscription_id_{1};
   mutable std::mutex failure_mutex_;
   std::string first_failure_;
   int64_t started_ms_ = 0;

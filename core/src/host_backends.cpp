@@ -139,9 +139,10 @@ int32_t Hub::announce_for(Instance& instance, const std::string& device, const s
     std::lock_guard lock(instance.mutex);
     instance.devices[device] = AnnouncedDevice{device, parsed, handler, user};
   }
-  const int32_t status = publish_from(instance, topics::config(device), parsed.dump(), 1, true);
+  // Subscribe before the config goes out: whoever sees the config may send a /set at once, and the broker
+  // handles one connection's SUBSCRIBE and PUBLISH in order, so that /set is never lost.
   if (handler && instance.connection) instance.connection->subscribe(topics::set(device), 1);
-  return status;
+  return publish_from(instance, topics::config(device), parsed.dump(), 1, true);
 }
 
 int32_t Hub::add_timer_for(Instance& instance, uint64_t period_ms, hepek_timer_fn callback, void* user,

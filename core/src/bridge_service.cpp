@@ -5,6 +5,7 @@
 // a malformed or unknown request gets {"ok":false,"error":...}, never silence.
 #include <fmt/format.h>
 
+#include "hepek/json_limits.hpp"
 #include "hepek/topics.hpp"
 #include "hub.hpp"
 #include "version.hpp"
@@ -52,7 +53,9 @@ nlohmann::json Hub::health_json() {
   bool healthy = bridge_connected();
   for (const auto& instance : instances_) {
     const bool connected = instance->connection && instance->connection->connected();
-    plugins[instance->id()] = {{"state", to_string(instance->state)}, {"bus_connected", connected}};
+    plugins[instance->id()] = {{"state", to_string(instance->state)},
+                               {"bus_connected", connected},
+                               {"rejected_messages", instance->rejected_messages}};
     healthy = healthy && instance->state == InstanceState::running && connected;
   }
   nlohmann::json health{{"status", healthy ? "ok" : "degraded"},
@@ -72,9 +75,10 @@ nlohmann::json Hub::health_json() {
 
 void Hub::handle_bridge_request(const std::string& name, const std::string& payload) {
   nlohmann::json response;
-  const auto request = nlohmann::json::parse(payload.empty() ? "{}" : payload, nullptr, false);
-  if (request.is_discarded()) {
-    response = {{"ok", false}, {"error", "malformed JSON request"}};
+  const auto limited = json_limits::parse_limited(payload.empty() ? "{}" : payload);
+  const nlohmann::json request = limited ? *limited : nlohmann::json(nlohmann::json::value_t::discarded);
+  if (!limited) {
+    response = {{"ok", false}, {"error", "malformed JSON request: " + limited.error()}};
   } else if (name == "plugins") {
     response = {{"ok", true}, {"plugins", plugins_json()}};
   } else if (name == "health") {

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "hepek/command_validation.hpp"
+#include "hepek/json_limits.hpp"
 #include "hepek/time.hpp"
 #include "hepek/topics.hpp"
 #include "hub.hpp"
@@ -30,6 +31,22 @@ void Hub::dispatch(Instance& instance, const std::string& topic, const std::stri
       if (device.handler && topic == topics::set(name)) command_device = &device;
     for (const auto& subscription : instance.subscriptions)
       if (topics::topic_matches(subscription.filter, topic)) matching.push_back(subscription);
+  }
+  if (!command_device && matching.empty()) return;
+  // Before anything parses or dumps it: a payload over the JSON limits reaches neither the command handler nor
+  // a subscription (a 100,000-level array overflows the stack of any recursive walk, the hub's or a plugin's).
+  // Non-JSON payloads ("online", raw text) pass: the scan only counts brackets outside strings.
+  if (const Status limits = json_limits::check(payload); !limits) {
+    ++instance.rejected_messages;
+    log_warning(instance.id(), fmt::format("dropped a{} message on {} ({} bytes, starts {:?}): {}",
+                                           retained ? " retained" : "", topic, payload.size(),
+                                           payload.substr(0, 32), limits.error()));
+    if (command_device && instance.connection) {
+      const nlohmann::json result{
+          {"ok", false}, {"error", limits.error()}, {"ts", iso8601_utc(loop_.now_ms())}};
+      instance.connection->publish(topics::set_result(command_device->name), result.dump(), 1, false);
+    }
+    return;
   }
   if (command_device) handle_command(instance, *command_device, payload);
   for (const auto& subscription : matching) {

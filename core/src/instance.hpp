@@ -89,6 +89,9 @@ class Instance {
   std::map<std::string, AnnouncedDevice> devices;
   std::vector<uint64_t> timers;
 
+  // Messages not delivered because they broke the JSON limits (hepek/json_limits.hpp); hub thread only.
+  uint64_t rejected_messages = 0;
+
   const std::string& id() const { return config.id; }
 };
 

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
+
 #include <netinet/in.h>
 #include <pwd.h>
 #include <sys/socket.h>
@@ -14,6 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "hepek/json_limits.hpp"
 #include "log.hpp"
 
 namespace hepek::core {
@@ -147,10 +149,13 @@ void BrokerSupervisor::prepare(const std::vector<AccountAcl>& acls, AccountStore
       "autosave_interval 60\n"
       "set_tcp_nodelay true\n"
       "max_queued_messages 100000\n"
+      // The topic contract's message size limit (hepek/json_limits.hpp): a bigger publish is dropped by the
+      // broker (message_size_limit drops the message; max_packet_size would disconnect the publisher).
+      "message_size_limit {}\n"
       "user {}\n"
       "log_dest stderr\n"
       "log_type error\nlog_type warning\nlog_type notice\n",
-      port_, bind_address_, directory_, directory_, directory_, current_user_name());
+      port_, bind_address_, directory_, directory_, directory_, json_limits::kMaxBytes, current_user_name());
   write_private_file(directory_ + "/mosquitto.conf", conf);
 }
 

@@ -15,6 +15,7 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <hepek/json_limits.hpp>
 #include <hepek/plugin.hpp>
 
 #include "device_metadata.hpp"
@@ -220,7 +221,15 @@ class Recorder : public Plugin {
         response = query_error(fmt::format("database error: {}", e.what()));
       }
     }
-    host().publish_json(response_topic, response, 1, false);
+    std::string text = response.dump();
+    // The broker drops a message over the contract's size limit: say so instead of answering with silence.
+    if (text.size() > json_limits::kMaxBytes)
+      text = query_error(
+                 fmt::format("the reply of {} bytes is over the {}-byte message limit; ask for a shorter "
+                             "range, fewer fields or a coarser resolution",
+                             text.size(), json_limits::kMaxBytes))
+                 .dump();
+    host().publish(response_topic, text, 1, false);
   }
 
   void flush_and_prune() {

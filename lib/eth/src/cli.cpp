@@ -12,6 +12,7 @@
 #include "hepek/eth/keys.hpp"
 #include "hepek/eth/transaction.hpp"
 #include "hepek/eth/transaction_json.hpp"
+#include "hepek/json_limits.hpp"
 
 namespace hepek::eth {
 
@@ -80,9 +81,10 @@ std::string run_eth_sign_tx(const std::vector<std::string>& args) {
     buffer << file.rdbuf();
     text = buffer.str();
   }
-  const nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) throw std::invalid_argument("--tx: not valid JSON");
-  const Transaction tx = transaction_from_json(json);
+  // Limited: a deeply nested file must be an error, not a stack overflow in a recursive walk.
+  const auto json = hepek::json_limits::parse_limited(text);
+  if (!json) throw std::invalid_argument("--tx: " + json.error());
+  const Transaction tx = transaction_from_json(*json);
   return to_hex(sign_transaction(tx, key).raw());
 }
 

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <hepek/json_limits.hpp>
 #include <hepek/timeseries/iso8601.hpp>
 #include <hepek/timeseries/local_calendar.hpp>
 #include "csv_prices.hpp"
@@ -85,10 +86,10 @@ std::pair<int, std::string> run_tariff_verify(const std::vector<std::string>& ar
                                               const std::string& message) {
   const Arguments arguments(args, {"--operator"});
   const auto expected = eth::Address::parse(arguments.get("--operator", true), "--operator");
-  const auto json = nlohmann::json::parse(message, nullptr, false);
+  const auto json = hepek::json_limits::parse_limited(message);
   try {
-    if (json.is_discarded()) throw std::invalid_argument("the message is not valid JSON");
-    const auto parsed = OperatorPriceMessage::from_json(json);
+    if (!json) throw std::invalid_argument("the message: " + json.error());
+    const auto parsed = OperatorPriceMessage::from_json(*json);
     if (const std::string problem = parsed.verify(expected); !problem.empty())
       throw std::invalid_argument(problem);
     const auto points = parsed.normalised_points();

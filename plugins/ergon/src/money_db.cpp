@@ -1,12 +1,14 @@
 #include "money_db.hpp"
 
 #include <fmt/format.h>
+#include <hepek/storage/private_database.hpp>
 
 namespace hepek::ergon {
 
 std::unique_ptr<SQLite::Database> open_money_db(const std::string& path,
                                                 const std::vector<std::string>& migrations) {
-  auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  const int kFlags = SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+  auto db = std::make_unique<SQLite::Database>(hepek::storage::make_database_private(path, kFlags), kFlags);
   db->exec("PRAGMA journal_mode=WAL");
   db->exec("PRAGMA synchronous=FULL");
   db->setBusyTimeout(5000);

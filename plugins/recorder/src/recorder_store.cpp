@@ -5,6 +5,7 @@
 
 #include <SQLiteCpp/Transaction.h>
 #include <fmt/format.h>
+#include <hepek/storage/private_database.hpp>
 
 #include "aggregate.hpp"
 #include "rollup.hpp"
@@ -43,7 +44,9 @@ SeriesInfo series_from_row(SQLite::Statement& row) {
 }  // namespace
 
 RecorderStore::RecorderStore(const std::string& path, StoreOptions options)
-    : path_(path), options_(options), database_(path, open_flags(options)) {
+    : path_(path),
+      options_(options),
+      database_(hepek::storage::open_private_database(path, open_flags(options))) {
   if (options_.batch_size == 0) options_.batch_size = 1;
   database_.setBusyTimeout(options_.busy_timeout_ms);
   database_.exec("PRAGMA journal_mode = WAL");

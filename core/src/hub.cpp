@@ -24,9 +24,9 @@ Hub::~Hub() {
 
 void Hub::start() {
   if (started_) return;
+  lock_data_dir();  // throws, before any other file there is touched, when in use
   started_ = true;
   started_ms_ = loop_.now_ms();
-  make_private_directory(options_.data_dir);
   make_private_directory(options_.data_dir + "/plugins");
   make_private_directory(options_.data_dir + "/keys");
   key_store_.open_or_create(options_.data_dir + "/keys/device.key");

@@ -27,6 +27,7 @@
 #include "broker.hpp"
 #include "chain_supervisor.hpp"
 #include "config.hpp"
+#include "data_dir_lock.hpp"
 #include "event_loop.hpp"
 #include "instance.hpp"
 #include "key_store.hpp"
@@ -49,6 +50,9 @@ class Hub {
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
 
+  // Takes the exclusive lock on the data directory (creating it); start() does it first. Throws
+  // std::runtime_error ("data directory ... in use ... (pid N)") when another process holds it.
+  void lock_data_dir() { data_dir_lock_.acquire(options_.data_dir); }
   void discover_plugins();
   const std::vector<PluginRefusal>& refusals() const { return refusals_; }
   const std::map<std::string, std::shared_ptr<PluginLibrary>>& libraries() const { return libraries_; }
@@ -119,6 +123,7 @@ class Hub {
   HubOptions options_;
   EventLoop loop_;
   LocalBus local_bus_;
+  DataDirLock data_dir_lock_;  // taken first in start(): nothing in the data dir is touched before it
   KeyStore key_store_;
   std::map<std::string, std::shared_ptr<PluginLibrary>> libraries_;  // by type
   std::vector<PluginRefusal> refusals_;

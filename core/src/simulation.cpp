@@ -68,14 +68,19 @@ nlohmann::json run_simulation(const HubConfig& config, const SimulationRequest& 
   const int64_t to_ms = add_calendar_days(from_ms, request.days, config.timezone);
   const int64_t step_ms = config.step_s * 1000;
 
-  std::error_code ignored;
-  std::filesystem::remove_all(request.data_dir, ignored);
   HubOptions options;
   options.simulation = true;
   options.start_ms = from_ms;
   options.seed = request.seed;
   options.data_dir = request.data_dir;
   Hub hub(config, options);
+  // The simulation writes its own data dir (databases, keys), so it is locked like a hub's: a second
+  // `hepek simulate` on the same one refuses instead of clearing it under the first. Cleared after locking.
+  hub.lock_data_dir();
+  for (const auto& entry : std::filesystem::directory_iterator(request.data_dir)) {
+    std::error_code ignored;
+    if (entry.path().filename() != DataDirLock::kFileName) std::filesystem::remove_all(entry.path(), ignored);
+  }
   hub.discover_plugins();
   for (const auto& refusal : hub.refusals()) log_warning("plugins", refusal.path + " " + refusal.reason);
   const auto errors = hub.plan_instances();

@@ -5,6 +5,7 @@
 // a malformed or unknown request gets {"ok":false,"error":...}, never silence.
 #include <fmt/format.h>
 
+#include "hepek/command_validation.hpp"
 #include "hepek/json_limits.hpp"
 #include "hepek/topics.hpp"
 #include "hub.hpp"
@@ -89,7 +90,8 @@ void Hub::handle_bridge_request(const std::string& name, const std::string& payl
     response = {{"ok", true}};
   } else {
     response = {{"ok", false},
-                {"error", fmt::format("unknown bridge request \"{}\"; known: plugins, health, info", name)}};
+                {"error", fmt::format("unknown bridge request \"{}\"; known: plugins, health, info",
+                                      quote_prefix(name))}};
   }
   if (request.is_object() && request.contains("transaction"))
     response["transaction"] = request["transaction"];

@@ -28,7 +28,7 @@ void Hub::dispatch(Instance& instance, const std::string& topic, const std::stri
     std::lock_guard lock(instance.mutex);
     if (!instance.alive) return;
     for (auto& [name, device] : instance.devices)
-      if (device.handler && topic == topics::set(name)) command_device = &device;
+      if (topic == topics::set(name)) command_device = &device;  // read-only devices are answered too
     for (const auto& subscription : instance.subscriptions)
       if (topics::topic_matches(subscription.filter, topic)) matching.push_back(subscription);
   }
@@ -65,7 +65,9 @@ void Hub::dispatch(Instance& instance, const std::string& topic, const std::stri
 
 void Hub::handle_command(Instance& instance, AnnouncedDevice& device, const std::string& payload) {
   nlohmann::json result;
-  const std::string problem = validate_command(device.metadata, payload);
+  const std::string problem =
+      device.handler ? validate_command(device.metadata, payload)
+                     : "this device is read-only: it has no command handler and accepts no commands";
   if (!problem.empty()) {
     result = {{"ok", false}, {"error", problem}};
   } else {
@@ -157,8 +159,9 @@ int32_t Hub::announce_for(Instance& instance, const std::string& device, const s
     instance.devices[device] = AnnouncedDevice{device, parsed, handler, user};
   }
   // Subscribe before the config goes out: whoever sees the config may send a /set at once, and the broker
-  // handles one connection's SUBSCRIBE and PUBLISH in order, so that /set is never lost.
-  if (handler && instance.connection) instance.connection->subscribe(topics::set(device), 1);
+  // handles one connection's SUBSCRIBE and PUBLISH in order, so that /set is never lost. Every announced
+  // device's /set is answered, a read-only one's with an error (the topic contract).
+  if (instance.connection) instance.connection->subscribe(topics::set(device), 1);
   return publish_from(instance, topics::config(device), parsed.dump(), 1, true);
 }
 

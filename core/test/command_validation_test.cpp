@@ -36,6 +36,20 @@ TEST(CommandValidation, NamesTheProblem) {
             std::string::npos);
 }
 
+TEST(CommandValidation, QuotesAtMostAShortPrefixOfAHugeKeyOrValue) {
+  const std::string huge(100000, 'x');
+  const std::string value_error = hepek::validate_command(battery(), R"({"setpoint_w": ")" + huge + R"("})");
+  EXPECT_LT(value_error.size(), 400u);
+  EXPECT_NE(value_error.find("must be a number, got \"xxx"), std::string::npos) << value_error;
+  EXPECT_NE(value_error.find("(100002 bytes)"), std::string::npos) << value_error;
+  const std::string key_error = hepek::validate_command(battery(), R"({")" + huge + R"(": 1})");
+  EXPECT_LT(key_error.size(), 400u);
+  EXPECT_NE(key_error.find("(100000 bytes)\" is not a writable field"), std::string::npos) << key_error;
+  // A cut never splits a UTF-8 character; short text is quoted whole.
+  EXPECT_EQ(hepek::quote_prefix("ab\xC3\xA9" "cd", 3), "ab\xE2\x80\xA6 (6 bytes)");
+  EXPECT_EQ(hepek::quote_prefix("short"), "short");
+}
+
 TEST(EntityMetadata, CarriesHomeAssistantVocabulary) {
   const auto json = battery();
   EXPECT_EQ(json["device"], "battery");

@@ -1,8 +1,11 @@
 // Issue 9 against the real hub binary and its real embedded Mosquitto: the exclusive data-directory lock (a
 // second hub refuses and changes nothing; read-only CLI commands and `hepek simulate` work beside a running
 // hub), every /set and bridge request answered, short quotes of huge bad values, 0600 database files.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -169,7 +172,8 @@ TEST_F(HubHardeningTest, EverySetIsAnsweredReadOnlyDevicesIncludedAndUnknownBrid
   ASSERT_TRUE(admin->wait_for("hepek/load/config")) << hub.log();
   admin->clear();
   constexpr int kCommands = 50;
-  for (int i = 0; i < kCommands; ++i) admin->publish("hepek/load/set", "{\"power\":" + std::to_string(i) + "}");
+  for (int i = 0; i < kCommands; ++i)
+    admin->publish("hepek/load/set", "{\"power\":" + std::to_string(i) + "}");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   std::vector<Received> results;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -241,6 +245,31 @@ TEST_F(HubHardeningTest, EveryDatabaseFileOfAHubRunAndASimulationIs0600) {
             files.end());
   for (const auto& file : files) EXPECT_EQ(mode_of(file), 0600u) << file;
   EXPECT_EQ(mode_of(data_dir_ + "/hepek.lock"), 0600u);
+}
+
+TEST_F(HubHardeningTest, SimulateLocksItsOwnDataDirectoryAndAStaleLockFileDoesNotBlock) {
+  // Another process (this test) holds the simulation directory's lock: simulate refuses and clears nothing.
+  const std::string directory = data_dir_ + "/simulation";
+  std::filesystem::create_directories(directory);
+  write_file(directory + "/keep.txt", "mine");
+  const int fd = ::open((directory + "/hepek.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  ASSERT_EQ(::pwrite(fd, "424242\n", 7, 0), 7);
+  const std::vector<std::string> args{"--config", config_,      "--data-dir", data_dir_, "simulate",
+                                      "--from",   "2024-06-01", "--days",     "1",       "--json"};
+  const auto refused = run_hepek(args, short_timeout());
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("data directory"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("in use"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("pid 424242"), std::string::npos) << refused.err;
+  EXPECT_EQ(read_file(directory + "/keep.txt"), "mine") << "simulate cleared a directory in use";
+  // Released: the file with the old pid stays behind, and does not block the next run.
+  ::close(fd);
+  const auto simulated = run_hepek(args, short_timeout());
+  EXPECT_EQ(simulated.exit_code, 0) << simulated.err;
+  EXPECT_FALSE(std::filesystem::exists(directory + "/keep.txt"))
+      << "a simulation starts from a clean directory";
 }
 
 }  // namespace

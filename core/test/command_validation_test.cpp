@@ -46,7 +46,10 @@ TEST(CommandValidation, QuotesAtMostAShortPrefixOfAHugeKeyOrValue) {
   EXPECT_LT(key_error.size(), 400u);
   EXPECT_NE(key_error.find("(100000 bytes)\" is not a writable field"), std::string::npos) << key_error;
   // A cut never splits a UTF-8 character; short text is quoted whole.
-  EXPECT_EQ(hepek::quote_prefix("ab\xC3\xA9" "cd", 3), "ab\xE2\x80\xA6 (6 bytes)");
+  EXPECT_EQ(hepek::quote_prefix("ab\xC3\xA9"
+                                "cd",
+                                3),
+            "ab\xE2\x80\xA6 (6 bytes)");
   EXPECT_EQ(hepek::quote_prefix("short"), "short");
 }
 

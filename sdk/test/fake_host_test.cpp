@@ -103,7 +103,8 @@ TEST(FakeHost, ConfigIsCheckedAndCompletedAsTheHubDoes) {
   EXPECT_EQ(refusal(host, json::object()), "missing required key \"limit\"");
   EXPECT_EQ(refusal(host, {{"limit", "many"}}), "\"limit\" must be an integer, got \"many\"");
   EXPECT_EQ(refusal(host, {{"limit", 1}, {"period", "soon"}}),
-            "\"period\" must be a duration (integer seconds, or a string such as \"90s\", \"15m\", \"1h30m\"), got \"soon\"");
+            "\"period\" must be a duration (integer seconds, or a string such as \"90s\", \"15m\", "
+            "\"1h30m\"), got \"soon\"");
   EXPECT_EQ(refusal(host, {{"limit", 1}, {"colour", "red"}}),
             "unknown key \"colour\"; allowed keys: [\"prefix\",\"period\",\"limit\"]");
 }

@@ -178,3 +178,10 @@ TEST(WalletMessage, MoneyIsNeverAFloat) {
   expect_error<WalletMessage>(base + R"("token_balance":"2","last_proof":"yes"})",
                               "last_proof is neither an object nor null");
 }
+
+TEST(Payloads, DeepOrHugeTextIsRefusedBeforeParsing) {
+  // 100,000 levels would overflow the recursive parser's stack; the limit refuses them first.
+  const std::string deep = "{\"steps\":" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+  expect_error<PlanMessage>(deep, "hepek/plan: JSON nesting deeper than 64 levels");
+  expect_error<WalletMessage>(std::string(2 * 1024 * 1024, ' '), "larger than the limit");
+}

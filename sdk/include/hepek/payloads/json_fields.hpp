@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../json_limits.hpp"
 #include "../result.hpp"
 
 namespace hepek::payloads::fields {
@@ -85,8 +86,42 @@ inline Result<std::string> decimal_string(const nlohmann::json& object, const ch
   return text;
 }
 
+// Reads several fields of one object and keeps the first error, so a parse() reads every field in order and
+// checks once: `Reader r(item, "prices[3]"); p.start_ms = r.integer("start_ms"); ... if (!r.ok()) fail(r.error())`.
+// A field that fails reads as its type's empty value; only the first error (in read order) is kept.
+class Reader {
+ public:
+  Reader(const nlohmann::json& object, std::string where) : object_(object), where_(std::move(where)) {}
+  std::int64_t integer(const char* key) { return take(fields::integer(object_, key, where_)); }
+  std::optional<std::int64_t> optional_integer(const char* key) {
+    return take(fields::optional_integer(object_, key, where_));
+  }
+  std::string string(const char* key) { return take(fields::string(object_, key, where_)); }
+  std::string optional_string(const char* key) { return take(fields::optional_string(object_, key, where_)); }
+  bool optional_boolean(const char* key, bool fallback = false) {
+    return take(fields::optional_boolean(object_, key, where_, fallback));
+  }
+  std::string decimal_string(const char* key) { return take(fields::decimal_string(object_, key, where_)); }
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+
+ private:
+  template <typename T>
+  T take(Result<T> result) {
+    if (result) return std::move(result).value();
+    if (error_.empty()) error_ = result.error();
+    return T{};
+  }
+  const nlohmann::json& object_;
+  std::string where_;
+  std::string error_;
+};
+
 // Parses text into a JSON object, naming `what` when it is not one.
+// Text is bounded (hepek/json_limits.hpp) before the recursive parser sees it.
 inline Result<nlohmann::json> object_from_text(std::string_view text, const std::string& what) {
+  if (const auto limits = json_limits::check(text); !limits.ok())
+    return Result<nlohmann::json>::failure(what + ": " + limits.error());
   auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) return Result<nlohmann::json>::failure(what + " is not valid JSON");
   if (!json.is_object()) return Result<nlohmann::json>::failure(what + " is not a JSON object");

@@ -63,14 +63,11 @@ struct PlanMessage {
     const std::string what = "hepek/plan";
     if (!json.is_object()) return R::failure(what + " is not a JSON object");
     PlanMessage m;
-    const auto ts = fields::optional_string(json, "ts", "");
-    const auto step = fields::integer(json, "step_s", "");
-    const auto solve = fields::optional_integer(json, "solve_us", "");
-    for (const auto* error : {&ts.error(), &step.error(), &solve.error()})
-      if (!error->empty()) return R::failure(what + ": " + *error);
-    m.ts = *ts;
-    m.step_s = *step;
-    m.solve_us = *solve;
+    fields::Reader top(json, "");
+    m.ts = top.optional_string("ts");
+    m.step_s = top.integer("step_s");
+    m.solve_us = top.optional_integer("solve_us");
+    if (!top.ok()) return R::failure(what + ": " + top.error());
     if (json.contains("fallback")) {
       if (!json["fallback"].is_string()) return R::failure(what + ": fallback is not a string");
       m.fallback = json["fallback"].get<std::string>();
@@ -81,20 +78,19 @@ struct PlanMessage {
       const std::string where = "steps[" + std::to_string(i) + "]";
       const auto& item = (*list)[i];
       if (!item.is_object()) return R::failure(what + ": " + where + " is not an object");
-      const auto start = fields::integer(item, "start_ms", where);
-      const auto length = fields::integer(item, "length_s", where);
-      const auto battery = fields::integer(item, "battery_w", where);
-      const auto grid = fields::optional_integer(item, "grid_w", where);
-      const auto soc = fields::optional_integer(item, "soc_permille", where);
-      const auto price = fields::optional_integer(item, "import_ueur_per_mwh", where);
-      const auto reason = fields::optional_string(item, "reason", where);
-      for (const auto* error : {&start.error(), &length.error(), &battery.error(), &grid.error(),
-                                &soc.error(), &price.error(), &reason.error()})
-        if (!error->empty()) return R::failure(what + ": " + *error);
-      if (*soc && (**soc < 0 || **soc > 1000))
-        return R::failure(what + ": " + where + ".soc_permille " + std::to_string(**soc) +
+      fields::Reader r(item, where);
+      const auto start = r.integer("start_ms");
+      const auto length = r.integer("length_s");
+      const auto battery = r.integer("battery_w");
+      const auto grid = r.optional_integer("grid_w");
+      const auto soc = r.optional_integer("soc_permille");
+      const auto price = r.optional_integer("import_ueur_per_mwh");
+      const auto reason = r.optional_string("reason");
+      if (!r.ok()) return R::failure(what + ": " + r.error());
+      if (soc && (*soc < 0 || *soc > 1000))
+        return R::failure(what + ": " + where + ".soc_permille " + std::to_string(*soc) +
                           " is outside 0-1000");
-      m.steps.push_back({*start, *length, *battery, *grid, *soc, *price, *reason});
+      m.steps.push_back({start, length, battery, grid, soc, price, reason});
     }
     return R::success(std::move(m));
   }

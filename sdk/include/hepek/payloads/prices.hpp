@@ -102,21 +102,15 @@ struct PriceMessage {
     if (*unit != kUnit)
       return R::failure(what + ": unit is \"" + *unit + "\", expected \"" + kUnit +
                         "\" (a version-1 message in EUR/MWh?)");
-    const auto ts = fields::optional_string(json, "ts", "");
-    const auto source = fields::optional_string(json, "source", "");
-    const auto currency = fields::optional_string(json, "currency", "");
-    const auto export_mode = fields::optional_string(json, "export", "");
-    const auto resolution = fields::optional_integer(json, "resolution_s", "");
-    const auto gaps = fields::optional_integer(json, "gaps_filled", "");
-    for (const auto* error : {&ts.error(), &source.error(), &currency.error(), &export_mode.error(),
-                              &resolution.error(), &gaps.error()})
-      if (!error->empty()) return R::failure(what + ": " + *error);
-    m.ts = *ts;
-    m.source = *source;
-    if (!currency->empty()) m.currency = *currency;
-    m.export_mode = *export_mode;
-    m.resolution_s = resolution->value_or(0);
-    m.gaps_filled = gaps->value_or(0);
+    fields::Reader top(json, "");
+    m.ts = top.optional_string("ts");
+    m.source = top.optional_string("source");
+    const std::string currency = top.optional_string("currency");
+    m.export_mode = top.optional_string("export");
+    m.resolution_s = top.optional_integer("resolution_s").value_or(0);
+    m.gaps_filled = top.optional_integer("gaps_filled").value_or(0);
+    if (!top.ok()) return R::failure(what + ": " + top.error());
+    if (!currency.empty()) m.currency = currency;
     if (m.resolution_s < 0) return R::failure(what + ": resolution_s is negative");
     if (json.contains("composition")) m.composition = json["composition"];
     const auto list = json.find("prices");
@@ -126,23 +120,15 @@ struct PriceMessage {
       const auto& item = (*list)[i];
       if (!item.is_object()) return R::failure(what + ": " + where + " is not an object");
       PriceInterval p;
-      const auto start = fields::integer(item, "start_ms", where);
-      const auto length = fields::integer(item, "length_s", where);
-      const auto import = fields::integer(item, "import_ueur_per_mwh", where);
-      const auto export_ = fields::integer(item, "export_ueur_per_mwh", where);
-      const auto spot = fields::optional_integer(item, "spot_ueur_per_mwh", where);
-      const auto filled = fields::optional_boolean(item, "filled", where);
-      const auto conflicting = fields::optional_boolean(item, "conflicting", where);
-      for (const auto* error : {&start.error(), &length.error(), &import.error(), &export_.error(),
-                                &spot.error(), &filled.error(), &conflicting.error()})
-        if (!error->empty()) return R::failure(what + ": " + *error);
-      p.start_ms = *start;
-      p.length_s = *length;
-      p.import_ueur_per_mwh = *import;
-      p.export_ueur_per_mwh = *export_;
-      p.spot_ueur_per_mwh = *spot;
-      p.filled = *filled;
-      p.conflicting = *conflicting;
+      fields::Reader r(item, where);
+      p.start_ms = r.integer("start_ms");
+      p.length_s = r.integer("length_s");
+      p.import_ueur_per_mwh = r.integer("import_ueur_per_mwh");
+      p.export_ueur_per_mwh = r.integer("export_ueur_per_mwh");
+      p.spot_ueur_per_mwh = r.optional_integer("spot_ueur_per_mwh");
+      p.filled = r.optional_boolean("filled");
+      p.conflicting = r.optional_boolean("conflicting");
+      if (!r.ok()) return R::failure(what + ": " + r.error());
       if (p.length_s <= 0) return R::failure(what + ": " + where + ".length_s must be positive");
       if (!m.prices.empty() && p.start_ms < m.prices.back().end_ms())
         return R::failure(what + ": " + where + " starts before the previous interval ends");

@@ -73,52 +73,32 @@ struct WalletMessage {
     const std::string what = "hepek/wallet";
     if (!json.is_object()) return R::failure(what + " is not a JSON object");
     WalletMessage m;
-    const auto device_id = fields::string(json, "device_id", "");
-    const auto registration = fields::optional_string(json, "registration", "");
-    const auto credit = fields::optional_string(json, "credit_state", "");
-    const auto override_on = fields::optional_boolean(json, "override", "");
-    const auto error = fields::optional_string(json, "error", "");
-    const auto meter_error = fields::optional_string(json, "meter_error", "");
-    const auto ts = fields::optional_string(json, "ts", "");
-    for (const auto* e : {&device_id.error(), &registration.error(), &credit.error(), &override_on.error(),
-                          &error.error(), &meter_error.error(), &ts.error()})
-      if (!e->empty()) return R::failure(what + ": " + *e);
-    m.device_id = *device_id;
-    m.registration = *registration;
-    m.credit_state = *credit;
-    m.override_on = *override_on;
-    m.error = *error;
-    m.meter_error = *meter_error;
-    m.ts = *ts;
+    fields::Reader top(json, "");
+    m.device_id = top.string("device_id");
+    m.registration = top.optional_string("registration");
+    m.credit_state = top.optional_string("credit_state");
+    m.override_on = top.optional_boolean("override");
+    m.error = top.optional_string("error");
+    m.meter_error = top.optional_string("meter_error");
+    m.ts = top.optional_string("ts");
+    if (!top.ok()) return R::failure(what + ": " + top.error());
     if (json.contains("token_balance")) {
       WalletChannel c;
-      const auto balance = fields::decimal_string(json, "token_balance", "");
-      const auto deposit = fields::decimal_string(json, "deposit", "");
-      const auto spent = fields::decimal_string(json, "spent", "");
-      const auto remaining = fields::decimal_string(json, "remaining", "");
-      const auto cycle = fields::integer(json, "cycle", "");
-      const auto channel_id = fields::optional_string(json, "channel_id", "");
-      const auto device = fields::optional_string(json, "device", "");
-      const auto owner = fields::optional_string(json, "owner", "");
-      const auto acked = fields::optional_boolean(json, "last_proof_acked", "");
-      const auto last_ack = fields::optional_string(json, "last_ack", "");
-      for (const auto* e :
-           {&balance.error(), &deposit.error(), &spent.error(), &remaining.error(), &cycle.error(),
-            &channel_id.error(), &device.error(), &owner.error(), &acked.error(), &last_ack.error()})
-        if (!e->empty()) return R::failure(what + ": " + *e);
-      c.token_balance = *balance;
-      c.deposit = *deposit;
-      c.spent = *spent;
-      c.remaining = *remaining;
-      c.cycle = *cycle;
-      c.channel_id = *channel_id;
-      c.device = *device;
-      c.owner = *owner;
+      fields::Reader r(json, "");
+      c.token_balance = r.decimal_string("token_balance");
+      c.deposit = r.decimal_string("deposit");
+      c.spent = r.decimal_string("spent");
+      c.remaining = r.decimal_string("remaining");
+      c.cycle = r.integer("cycle");
+      c.channel_id = r.optional_string("channel_id");
+      c.device = r.optional_string("device");
+      c.owner = r.optional_string("owner");
+      c.last_proof_acked = r.optional_boolean("last_proof_acked");
+      c.last_ack = r.optional_string("last_ack");
+      if (!r.ok()) return R::failure(what + ": " + r.error());
       c.last_proof = json.value("last_proof", nlohmann::json());
       if (!c.last_proof.is_null() && !c.last_proof.is_object())
         return R::failure(what + ": last_proof is neither an object nor null");
-      c.last_proof_acked = *acked;
-      c.last_ack = *last_ack;
       m.channel = std::move(c);
     }
     return R::success(std::move(m));

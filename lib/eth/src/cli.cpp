@@ -12,7 +12,6 @@
 #include "hepek/eth/keys.hpp"
 #include "hepek/eth/transaction.hpp"
 #include "hepek/eth/transaction_json.hpp"
-#include "hepek/json_limits.hpp"
 
 namespace hepek::eth {
 
@@ -81,10 +80,14 @@ std::string run_eth_sign_tx(const std::vector<std::string>& args) {
     buffer << file.rdbuf();
     text = buffer.str();
   }
-  // Limited: a deeply nested file must be an error, not a stack overflow in a recursive walk.
-  const auto json = hepek::json_limits::parse_limited(text);
-  if (!json) throw std::invalid_argument("--tx: " + json.error());
-  const Transaction tx = transaction_from_json(*json);
+  // The text form refuses NUL bytes, deep or huge input and duplicate keys before the strict field checks.
+  const Transaction tx = [&] {
+    try {
+      return transaction_from_json_text(text);
+    } catch (const std::invalid_argument& error) {
+      throw std::invalid_argument(std::string("--tx: ") + error.what());
+    }
+  }();
   return to_hex(sign_transaction(tx, key).raw());
 }
 

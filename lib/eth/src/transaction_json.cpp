@@ -1,14 +1,26 @@
+// Strict transaction JSON: see the contract in transaction_json.hpp.
 #include "hepek/eth/transaction_json.hpp"
 
 #include <limits>
+#include <optional>
 #include <set>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
+
+#include "hepek/command_validation.hpp"
+#include "hepek/json_limits.hpp"
 
 namespace hepek::eth {
 
 namespace {
+
+// A bad value as quoted in an error: its serialisation, at most a short prefix of it.
+std::string shown(const nlohmann::json& value) {
+  return hepek::quote_prefix(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 64);
+}
 
 std::uint64_t json_to_u64(const nlohmann::json& value, std::string_view field) {
   const uint256 number = json_to_uint256(value, field);
@@ -24,10 +36,59 @@ const nlohmann::json& required(const nlohmann::json& json, const char* key, std:
   return json.at(key);
 }
 
-std::string require_string(const nlohmann::json& value, std::string_view field) {
-  if (!value.is_string())
-    throw std::invalid_argument(fmt::format("{}: expected a string, got {}", field, value.dump()));
+// A string that must start with a lower-case "0x"; the digits are checked by the caller's parser.
+std::string require_0x_string(const nlohmann::json& value, std::string_view field, std::string_view what) {
+  if (!value.is_string() || value.get_ref<const std::string&>().rfind("0x", 0) != 0)
+    throw std::invalid_argument(
+        fmt::format("{}: expected {} as a 0x-prefixed hex string, got {}", field, what, shown(value)));
   return value.get<std::string>();
+}
+
+// type: a JSON integer or a 0x quantity; a decimal string ("2") is refused so that the type is never guessed.
+std::uint8_t parse_type(const nlohmann::json& json) {
+  if (!json.contains("type")) return 2;
+  const auto& value = json["type"];
+  const bool hex_string = value.is_string() && value.get_ref<const std::string&>().rfind("0x", 0) == 0;
+  if (!value.is_number_integer() && !hex_string)
+    throw std::invalid_argument(
+        fmt::format("tx.type: expected 0 (legacy) or 2 (EIP-1559) as a JSON integer or a 0x quantity, got {}",
+                    shown(value)));
+  const uint256 type = json_to_uint256(value, "tx.type");
+  if (type != 0 && type != 2)
+    throw std::invalid_argument(
+        fmt::format("tx.type: must be 0 (legacy) or 2 (EIP-1559), got {}", to_decimal(type)));
+  return static_cast<std::uint8_t>(type);
+}
+
+// to: an address, or null for a contract creation (the ethers.js convention); never "" and never left out.
+std::optional<Address> parse_to(const nlohmann::json& json) {
+  const auto& value = required(json, "to", "an address, or null for a contract creation");
+  if (value.is_null()) return std::nullopt;
+  if (value.is_string() && value.get_ref<const std::string&>().empty())
+    throw std::invalid_argument("tx.to: empty string; give an address, or null for a contract creation");
+  return Address::parse(require_0x_string(value, "tx.to", "an address"), "tx.to");
+}
+
+AccessListEntry parse_access_list_entry(const nlohmann::json& entry, const std::string& where) {
+  if (!entry.is_object() || !entry.contains("address"))
+    throw std::invalid_argument(fmt::format("{}: expected {{\"address\", \"storageKeys\"}}", where));
+  for (const auto& [key, value] : entry.items())
+    if (key != "address" && key != "storageKeys")
+      throw std::invalid_argument(fmt::format("{}.{}: unknown field", where, hepek::quote_prefix(key, 64)));
+  AccessListEntry parsed;
+  parsed.address = Address::parse(require_0x_string(entry["address"], where + ".address", "an address"),
+                                  where + ".address");
+  if (entry.contains("storageKeys")) {
+    const auto& keys = entry["storageKeys"];
+    if (!keys.is_array())
+      throw std::invalid_argument(fmt::format("{}.storageKeys: expected an array", where));
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      const std::string key_where = fmt::format("{}.storageKeys[{}]", where, k);
+      parsed.storage_keys.push_back(
+          bytes32_from_hex(require_0x_string(keys[k], key_where, "32 bytes"), key_where));
+    }
+  }
+  return parsed;
 }
 
 }  // namespace
@@ -40,12 +101,12 @@ uint256 json_to_uint256(const nlohmann::json& value, std::string_view field) {
     return uint256(static_cast<std::uint64_t>(number));
   }
   if (value.is_number_float())
-    throw std::invalid_argument(
-        fmt::format("{}: {} is not an integer (large numbers must be decimal or 0x strings to stay exact)",
-                    field, value.dump()));
+    throw std::invalid_argument(fmt::format(
+        "{}: {} is not an exact integer (large numbers must be decimal or 0x strings to stay exact)", field,
+        shown(value)));
   if (value.is_string()) return parse_uint256(value.get<std::string>(), field);
   throw std::invalid_argument(
-      fmt::format("{}: expected a number or a decimal/0x string, got {}", field, value.dump()));
+      fmt::format("{}: expected a number or a decimal/0x string, got {}", field, shown(value)));
 }
 
 Transaction transaction_from_json(const nlohmann::json& json) {
@@ -54,20 +115,18 @@ Transaction transaction_from_json(const nlohmann::json& json) {
       "type", "chainId", "nonce", "gas",   "gasLimit",  "gasPrice", "maxFeePerGas", "maxPriorityFeePerGas",
       "to",   "value",   "data",  "input", "accessList"};
   for (const auto& [key, value] : json.items())
-    if (!known.contains(key)) throw std::invalid_argument(fmt::format("tx.{}: unknown field", key));
+    if (!known.contains(key))
+      throw std::invalid_argument(fmt::format("tx.{}: unknown field", hepek::quote_prefix(key, 64)));
 
   Transaction tx;
-  const uint256 type = json.contains("type") ? json_to_uint256(json["type"], "tx.type") : uint256(2);
-  if (type != 0 && type != 2)
-    throw std::invalid_argument(
-        fmt::format("tx.type: must be 0 (legacy) or 2 (EIP-1559), got {}", to_decimal(type)));
-  tx.type = static_cast<std::uint8_t>(type);
+  tx.type = parse_type(json);
   tx.chain_id = json_to_u64(required(json, "chainId"), "tx.chainId");
   tx.nonce = json_to_u64(required(json, "nonce"), "tx.nonce");
   if (json.contains("gas") && json.contains("gasLimit"))
     throw std::invalid_argument("tx.gasLimit: give either gas or gasLimit, not both");
   const char* gas_key = json.contains("gasLimit") ? "gasLimit" : "gas";
   tx.gas_limit = json_to_u64(required(json, gas_key), fmt::format("tx.{}", gas_key));
+  if (tx.gas_limit == 0) throw std::invalid_argument(fmt::format("tx.{}: must be greater than 0", gas_key));
 
   if (tx.type == 0) {
     for (const char* key : {"maxFeePerGas", "maxPriorityFeePerGas", "accessList"})
@@ -83,43 +142,49 @@ Transaction transaction_from_json(const nlohmann::json& json) {
         json_to_uint256(required(json, "maxPriorityFeePerGas", "type 2 needs it"), "tx.maxPriorityFeePerGas");
   }
 
-  if (json.contains("to") && !json["to"].is_null()) {
-    const std::string to = require_string(json["to"], "tx.to");
-    if (!to.empty()) tx.to = Address::parse(to, "tx.to");
-  }
+  tx.to = parse_to(json);
   tx.value = json.contains("value") ? json_to_uint256(json["value"], "tx.value") : uint256(0);
   if (json.contains("data") && json.contains("input"))
     throw std::invalid_argument("tx.input: give either data or input, not both");
   const char* data_key = json.contains("input") ? "input" : "data";
-  if (json.contains(data_key) && !json[data_key].is_null())
-    tx.data = from_hex(require_string(json[data_key], fmt::format("tx.{}", data_key)),
-                       fmt::format("tx.{}", data_key));
+  if (json.contains(data_key)) {
+    const std::string field = fmt::format("tx.{}", data_key);
+    tx.data = from_hex(require_0x_string(json[data_key], field, "bytes"), field);
+  }
 
   if (json.contains("accessList")) {
     const auto& list = json["accessList"];
     if (!list.is_array()) throw std::invalid_argument("tx.accessList: expected an array");
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      const std::string where = fmt::format("tx.accessList[{}]", i);
-      const auto& entry = list[i];
-      if (!entry.is_object() || !entry.contains("address"))
-        throw std::invalid_argument(fmt::format("{}: expected {{\"address\", \"storageKeys\"}}", where));
-      AccessListEntry parsed;
-      parsed.address =
-          Address::parse(require_string(entry["address"], where + ".address"), where + ".address");
-      if (entry.contains("storageKeys")) {
-        const auto& keys = entry["storageKeys"];
-        if (!keys.is_array())
-          throw std::invalid_argument(fmt::format("{}.storageKeys: expected an array", where));
-        for (std::size_t k = 0; k < keys.size(); ++k) {
-          const std::string key_where = fmt::format("{}.storageKeys[{}]", where, k);
-          parsed.storage_keys.push_back(bytes32_from_hex(require_string(keys[k], key_where), key_where));
-        }
-      }
-      tx.access_list.push_back(std::move(parsed));
-    }
+    for (std::size_t i = 0; i < list.size(); ++i)
+      tx.access_list.push_back(parse_access_list_entry(list[i], fmt::format("tx.accessList[{}]", i)));
   }
   validate(tx);
   return tx;
+}
+
+Transaction transaction_from_json_text(std::string_view text) {
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos)
+    throw std::invalid_argument(fmt::format("tx: NUL byte at offset {} (of {})", nul, text.size()));
+  // Limited first: a deeply nested text must be an error, not a stack overflow in a recursive walk.
+  const auto json = hepek::json_limits::parse_limited(text);
+  if (!json) throw std::invalid_argument("tx: " + json.error());
+  // nlohmann keeps the last of two equal keys; a second "to" must not silently win. The depth is bounded above,
+  // so this second (callback) parse is safe.
+  std::vector<std::set<std::string>> keys_per_object;
+  std::string duplicate;
+  const auto track = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) keys_per_object.emplace_back();
+    if (event == Event::object_end && !keys_per_object.empty()) keys_per_object.pop_back();
+    if (event == Event::key && !keys_per_object.empty() && duplicate.empty() &&
+        !keys_per_object.back().insert(parsed.get<std::string>()).second)
+      duplicate = parsed.get<std::string>();
+    return true;
+  };
+  [[maybe_unused]] const auto reparsed = nlohmann::json::parse(text.begin(), text.end(), track);
+  if (!duplicate.empty())
+    throw std::invalid_argument(fmt::format("tx.{}: given twice", hepek::quote_prefix(duplicate, 64)));
+  return transaction_from_json(*json);
 }
 
 nlohmann::json transaction_to_json(const Transaction& tx) {

@@ -48,7 +48,7 @@ TEST(EthCli, SignTxCreatesContractsAndReportsBadFields) {
   const std::string key = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
   const std::string raw = run_eth_sign_tx(
       {"--key", key, "--tx",
-       R"({"type":2,"chainId":31337,"nonce":0,"gas":"100000","maxFeePerGas":"0x77359400","maxPriorityFeePerGas":"1","data":"0x6080"})"});
+       R"({"type":2,"chainId":31337,"nonce":0,"gas":"100000","maxFeePerGas":"0x77359400","maxPriorityFeePerGas":"1","to":null,"data":"0x6080"})"});
   const SignedTransaction decoded = decode_raw_transaction(from_hex(raw));
   EXPECT_FALSE(decoded.tx.to);
   EXPECT_EQ(decoded.sender().checksummed(), "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
@@ -57,6 +57,15 @@ TEST(EthCli, SignTxCreatesContractsAndReportsBadFields) {
                 .find("tx.gasPrice"),
             std::string::npos);
   EXPECT_NE(error_of(run_eth_sign_tx, {"--key", key}).find("--tx is required"), std::string::npos);
+  // A contract creation only when asked for with "to": null; "" is refused.
+  const std::string empty_to = error_of(
+      run_eth_sign_tx,
+      {"--key", key, "--tx",
+       R"({"type":2,"chainId":31337,"nonce":0,"gas":"100000","maxFeePerGas":"0x77359400","maxPriorityFeePerGas":"1","to":"","data":"0x6080"})"});
+  EXPECT_NE(empty_to.find("--tx: tx.to: empty string"), std::string::npos) << empty_to;
+  const std::string nul = error_of(
+      run_eth_sign_tx, {"--key", key, "--tx", std::string(R"({"type":0,"chainId":1})") + '\0' + "junk"});
+  EXPECT_NE(nul.find("NUL byte at offset 22"), std::string::npos) << nul;
 }
 
 TEST(EthCli, CommandsReturnTwoOnErrorAndZeroOnSuccess) {

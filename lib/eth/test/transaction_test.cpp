@@ -116,7 +116,8 @@ TEST(TransactionJson, AcceptsNumbersDecimalAndHexStrings) {
 
 TEST(TransactionJson, ErrorsNameTheBadField) {
   const auto base = nlohmann::json::parse(
-      R"({"type": 2, "chainId": 1, "nonce": 0, "gas": 21000, "maxFeePerGas": 10, "maxPriorityFeePerGas": 1})");
+      R"({"type": 2, "chainId": 1, "nonce": 0, "gas": 21000, "maxFeePerGas": 10, "maxPriorityFeePerGas": 1,
+          "to": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"})");
   auto expect_error = [](nlohmann::json tx, const std::string& field) {
     try {
       transaction_from_json(tx);

@@ -29,8 +29,7 @@ int eth_sign_tx_command(const hepek::CommandContext& context, const std::vector<
 inline constexpr const char* kEthKeccakHelp = "keccak-256 of HEX bytes or of --text STR";
 inline constexpr const char* kEthAddressHelp = "EIP-55 address of --key HEX (secp256k1 private key)";
 inline constexpr const char* kEthSignTxHelp =
-    "sign --tx JSON (type 0|2, chainId, nonce, gas, gasPrice | maxFeePerGas+maxPriorityFeePerGas, to, value, "
-    "data, "
-    "accessList) with --key HEX; prints the raw transaction";
+    "sign --tx JSON (type 0|2, chainId, nonce, gas, gasPrice | maxFeePerGas+maxPriorityFeePerGas, to (null: "
+    "contract creation), value, data, accessList) with --key HEX; prints the raw transaction";
 
 }  // namespace hepek::eth

@@ -38,7 +38,7 @@ struct LinkSettings {
   std::string describe() const;
 };
 
-class ModbusLink : public RegisterSource {
+class ModbusLink : public RegisterWriter {
  public:
   explicit ModbusLink(LinkSettings settings);
   ~ModbusLink() override;
@@ -51,7 +51,7 @@ class ModbusLink : public RegisterSource {
 
   ReadResult read(uint32_t address, uint16_t count) override;
   // Writes registers with function 16 (write multiple registers), as pysunspec2 does for every write.
-  ReadResult write(uint32_t address, std::span<const uint16_t> words);
+  ReadResult write(uint32_t address, std::span<const uint16_t> words) override;
   std::string describe() const override { return settings_.describe(); }
   const LinkSettings& settings() const { return settings_; }
 

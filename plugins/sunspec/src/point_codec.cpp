@@ -277,7 +277,7 @@ Result<std::vector<uint16_t>> encode_point(const PointDefinition& point,
       return wrong("out of range:");
     to_words(static_cast<uint64_t>(v), n, out);
   } else {
-    if (!value.is_number_unsigned()) return wrong("negative:");
+    if (!value.is_number_unsigned() && value.get<int64_t>() < 0) return wrong("negative:");
     const auto v = value.get<uint64_t>();
     if (bits < 64 && v >= (uint64_t{1} << bits)) return wrong("out of range:");
     to_words(v, n, out);

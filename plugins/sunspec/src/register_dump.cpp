@@ -86,4 +86,15 @@ ReadResult DumpSource::read(uint32_t address, uint16_t count) {
   return ReadResult::success(std::move(words));
 }
 
+ReadResult DumpSource::write(uint32_t address, std::span<const uint16_t> words) {
+  ++requests_;
+  if (words.empty() || !image_.readable(address, static_cast<uint32_t>(words.size())))
+    return ReadResult::exception(
+        fmt::format("{}: writing registers {}-{}: Modbus exception 2 (illegal data "
+                    "address)",
+                    describe(), address, address + words.size() - 1));
+  image_.put(address, words);
+  return ReadResult::success({});
+}
+
 }  // namespace hepek::sunspec

@@ -19,10 +19,13 @@ namespace hepek::sunspec {
 Result<RegisterImage> parse_register_dump(const std::string& text, const std::string& name);
 Result<RegisterImage> load_register_dump(const std::string& path);
 
-class DumpSource : public RegisterSource {
+class DumpSource : public RegisterWriter {
  public:
   DumpSource(RegisterImage image, std::string name) : image_(std::move(image)), name_(std::move(name)) {}
   ReadResult read(uint32_t address, uint16_t count) override;
+  // Stores the words where the registers are readable; an exception (illegal data address) elsewhere.
+  ReadResult write(uint32_t address, std::span<const uint16_t> words) override;
+  const RegisterImage& image() const { return image_; }
   std::string describe() const override { return "dump " + name_; }
 
  private:

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,13 @@ class RegisterSource {
 
  protected:
   uint64_t requests_ = 0;
+};
+
+// A source that also writes (ModbusLink; DumpSource, for tests of the controls on a dump).
+class RegisterWriter : public RegisterSource {
+ public:
+  // Writes registers with function 16; a failure as for read().
+  virtual ReadResult write(uint32_t address, std::span<const uint16_t> words) = 0;
 };
 
 }  // namespace hepek::sunspec

@@ -18,8 +18,24 @@ constexpr uint32_t kMaxInstances = 4096;
 
 struct Scope {
   const GroupDefinition* definition;
-  const Json* raw;  // point name -> raw (unscaled) value
+  const std::vector<Json>* raw;  // the group's raw (unscaled) values, by point index
+  const Json* find(const std::string& name) const {
+    for (size_t i = 0; i < definition->points.size(); ++i)
+      if (definition->points[i].name == name) return &(*raw)[i];
+    return nullptr;
+  }
 };
+
+// Appends without the duplicate search of ordered_json's operator[] (point names in a group are unique).
+void append(Json& object, const std::string& key, Json value) {
+  object.get_ref<Json::object_t&>().emplace_back(key, std::move(value));
+}
+
+double power_of_ten(int exponent) {
+  static const double kPowers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9, 1e10,
+                                   1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20};
+  return kPowers[exponent];
+}
 
 class Decoder {
  public:
@@ -27,25 +43,25 @@ class Decoder {
       : location_(location), registers_(registers), out_(out) {}
 
   Json group(const GroupDefinition& definition, uint32_t& offset, std::vector<Scope>& scopes) {
-    Json raw = Json::object();
+    std::vector<Json> raw(definition.points.size());
     Json values = Json::object();
     Json symbols = Json::object();
+    values.get_ref<Json::object_t&>().reserve(definition.points.size());
     // Raw values first: a scale factor usually follows the points that use it.
-    std::vector<bool> present(definition.points.size(), false);
     for (size_t i = 0; i < definition.points.size(); ++i) {
       const PointDefinition& point = definition.points[i];
-      present[i] = decode_raw(point, offset, raw);
+      decode_raw(point, offset, raw[i]);
       offset += point.size;
     }
     scopes.push_back({&definition, &raw});
     for (size_t i = 0; i < definition.points.size(); ++i) {
       const PointDefinition& point = definition.points[i];
-      Json value = present[i] ? scaled(point, raw[point.name], scopes) : Json(nullptr);
+      Json value = raw[i].is_null() ? Json(nullptr) : scaled(point, raw[i], scopes);
       if (!value.is_null()) {
         ++out_.points_decoded;
         add_symbols(point, value, symbols);
       }
-      values[point.name] = std::move(value);
+      append(values, point.name, std::move(value));
     }
     Json groups = Json::object();
     for (const GroupDefinition& nested : definition.groups) {
@@ -83,7 +99,7 @@ class Decoder {
   // Stores the raw value of `point` at model offset `offset` (from the ID register); false when the point has
   // no value (beyond the declared length, unreadable, or invalid).
   bool decode_raw(const PointDefinition& point, uint32_t offset, Json& raw) {
-    raw[point.name] = nullptr;
+    raw = nullptr;
     const uint32_t address = location_.address + offset;
     if (offset + point.size > 2u + location_.length) {
       ++beyond_length_;
@@ -102,8 +118,8 @@ class Decoder {
     PointValue value = decode_point(point, words_);
     if (!value.error.empty())
       out_.notes.push_back(fmt::format("model {} register {}: {}", location_.id, address, value.error));
-    raw[point.name] = std::move(value.value);
-    return !raw[point.name].is_null();
+    raw = std::move(value.value);
+    return !raw.is_null();
   }
 
   Json scaled(const PointDefinition& point, const Json& raw, const std::vector<Scope>& scopes) {
@@ -112,7 +128,7 @@ class Decoder {
     if (!point.scale_constant) {
       const Json* found = nullptr;
       for (auto it = scopes.rbegin(); it != scopes.rend() && !found; ++it)
-        if (it->definition->point(point.scale_factor)) found = &(*it->raw)[point.scale_factor];
+        found = it->find(point.scale_factor);
       if (!found) {
         note_once(fmt::format("model {}: point {} names scale factor {}, which the definition lacks",
                               location_.id, point.name, point.scale_factor));
@@ -128,7 +144,7 @@ class Decoder {
       return nullptr;
     }
     const double value = raw.get<double>();
-    return sf > 0 ? value * std::pow(10.0, sf) : value / std::pow(10.0, -sf);
+    return sf > 0 ? value * power_of_ten(sf) : value / power_of_ten(-sf);
   }
 
   static void add_symbols(const PointDefinition& point, const Json& value, Json& symbols) {
@@ -165,7 +181,7 @@ class Decoder {
     } else {
       const Json* found = nullptr;
       for (auto it = scopes.rbegin(); it != scopes.rend() && !found; ++it)
-        if (it->definition->point(group.count_point)) found = &(*it->raw)[group.count_point];
+        found = it->find(group.count_point);
       if (!found || !found->is_number_unsigned()) {
         out_.notes.push_back(
             fmt::format("model {}: count point {} of group {} has no value: no instances decoded",

@@ -10,7 +10,7 @@ nlohmann::ordered_json field_to_json(const Field& field) {
   return field.number->to_double();
 }
 
-nlohmann::ordered_json telegram_to_json(const Telegram& telegram) {
+nlohmann::ordered_json telegram_to_json(const Telegram& telegram, std::size_t first_line) {
   nlohmann::ordered_json obis = nlohmann::ordered_json::object();
   for (const auto& object : telegram.objects) {
     nlohmann::ordered_json entry = nlohmann::ordered_json::object();
@@ -33,6 +33,8 @@ nlohmann::ordered_json telegram_to_json(const Telegram& telegram) {
   out["timestamp"] = telegram.timestamp ? nlohmann::ordered_json(telegram.timestamp->iso8601())
                                         : nlohmann::ordered_json(nullptr);
   out["obis"] = std::move(obis);
+  if (!telegram.problems.empty())
+    out["problems"] = problems_to_json<nlohmann::ordered_json>(telegram.problems, first_line);
   return out;
 }
 

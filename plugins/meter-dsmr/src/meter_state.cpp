@@ -5,6 +5,9 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "json_form.hpp"
 
 namespace hepek::dsmr {
 namespace {
@@ -52,32 +55,111 @@ void add_counters(nlohmann::json& state, const Telegram& telegram, const char* d
     state[prefix] = tariff1.value_or(0) + tariff2.value_or(0);
 }
 
-// M-Bus channel n (0-n:...) readings by the device type on 0-n:24.1.0.
-void add_mbus(nlohmann::json& state, const Telegram& telegram) {
-  for (const auto& object : telegram.objects) {
-    // 0-n:24.2.1 (DSMR 4/5), 0-n:24.2.3 (e-MUCS, temperature-corrected), 0-n:24.3.0 (DSMR 2.2/3 profile)
-    const std::string& obis = object.obis;
-    if (obis.size() < 10 || obis.compare(0, 2, "0-") != 0) continue;
-    const std::size_t colon = obis.find(':');
-    const std::string channel = obis.substr(2, colon - 2);
-    const std::string code = obis.substr(colon + 1);
-    if (channel == "0" || (code.rfind("24.2.", 0) != 0 && code != "24.3.0")) continue;
-    const Field* value = object.value();
-    if (!value || !value->number || value->unit != "m3") continue;
-    const Field* type = reading(telegram, ("0-" + channel + ":24.1.0").c_str());
-    int device_type = 3;
-    if (type) {
-      try {
-        device_type = std::stoi(type->text);
-      } catch (const std::exception&) {
-        continue;
-      }
-    }
-    const char* key = device_type == 3 ? "gas" : device_type == 7 ? "water" : nullptr;
-    if (!key || state.contains(key)) continue;
-    state[key] = value->number->to_double();
-    if (object.timestamp) state[std::string(key) + "_ts"] = object.timestamp->iso8601();
+// What an M-Bus device type (0-n:24.1.0, EN 13757-3) measures.
+const char* mbus_kind(std::optional<int> device_type) {
+  if (!device_type) return "unknown";
+  switch (*device_type) {
+    case 2:
+      return "electricity";
+    case 3:
+      return "gas";
+    case 4:
+    case 12:
+    case 13:
+      return "heat";  // outlet, inlet, heat/cooling
+    case 6:
+    case 21:
+      return "warm_water";
+    case 7:
+    case 22:
+      return "water";  // water, cold water
+    case 10:
+    case 11:
+      return "cooling";
+    default:
+      return "other";
   }
+}
+
+struct MbusChannel {
+  int channel = 0;
+  std::optional<int> device_type;
+  const Field* equipment_id = nullptr;
+  const CosemObject* reading = nullptr;  // the first 24.2.x / 24.3.0 line with a number
+};
+
+// "003" -> 3; nullopt for anything but 0..255 written as digits.
+std::optional<int> small_integer(const std::string& text) {
+  if (auto number = Decimal::parse(text);
+      number && number->scale() == 0 && number->mantissa() >= 0 && number->mantissa() <= 255)
+    return static_cast<int>(number->mantissa());
+  return std::nullopt;
+}
+
+// M-Bus channels 1..n (0-n:...): device type 24.1.0, equipment id 96.1.0, reading 24.2.1 (DSMR 4/5), 24.2.3
+// (e-MUCS, temperature-corrected gas), 24.3.0 (DSMR 2.2/3 profile), each with its own capture time.
+std::vector<MbusChannel> mbus_channels(const Telegram& telegram) {
+  std::map<int, MbusChannel> channels;
+  for (const auto& object : telegram.objects) {
+    const std::string& obis = object.obis;
+    const std::size_t colon = obis.find(':');
+    if (obis.compare(0, 2, "0-") != 0 || colon == std::string::npos || colon < 3) continue;
+    const auto channel = small_integer(obis.substr(2, colon - 2));
+    if (!channel || *channel == 0) continue;
+    const std::string code = obis.substr(colon + 1);
+    MbusChannel& entry = channels[*channel];
+    entry.channel = *channel;
+    if (code == "24.1.0" && object.value() && object.value()->unit.empty())
+      entry.device_type = small_integer(object.value()->text);
+    else if (code == "96.1.0")
+      entry.equipment_id = object.value();
+    else if ((code.rfind("24.2.", 0) == 0 || code == "24.3.0") && !entry.reading && object.value() &&
+             object.value()->number)
+      entry.reading = &object;
+  }
+  std::vector<MbusChannel> out;
+  for (auto& [number, channel] : channels)
+    if (channel.device_type || channel.equipment_id || channel.reading) out.push_back(channel);
+  return out;
+}
+
+// Heat in GJ whatever energy unit the meter uses.
+std::optional<double> gigajoules(const Field& field) {
+  if (!field.number) return std::nullopt;
+  const double value = field.number->to_double();
+  if (field.unit == "GJ") return value;
+  if (field.unit == "MJ") return value / 1000.0;
+  if (field.unit == "kWh") return value * 0.0036;
+  if (field.unit == "MWh") return value * 3.6;
+  return std::nullopt;
+}
+
+// "mbus": every channel with its type, id, reading, unit and time; and the flat gas / water (m³) and heat (GJ)
+// fields of the first channel of each kind (a channel without a type with an m³ reading counts as gas).
+void add_mbus(nlohmann::json& state, const Telegram& telegram) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& channel : mbus_channels(telegram)) {
+    nlohmann::json item = {{"channel", channel.channel}, {"kind", mbus_kind(channel.device_type)}};
+    if (channel.device_type) item["device_type"] = *channel.device_type;
+    if (channel.equipment_id && !channel.equipment_id->text.empty())
+      item["equipment_id"] = channel.equipment_id->text;
+    const Field* value = channel.reading ? channel.reading->value() : nullptr;
+    if (value) {
+      item["value"] = value->number->to_double();
+      item["unit"] = value->unit;
+      if (channel.reading->timestamp) item["ts"] = channel.reading->timestamp->iso8601();
+    }
+    list.push_back(std::move(item));
+    if (!value) continue;
+    const std::string kind = channel.device_type ? mbus_kind(channel.device_type) : "gas";
+    std::optional<double> flat;
+    if ((kind == "gas" || kind == "water") && value->unit == "m3") flat = value->number->to_double();
+    if (kind == "heat") flat = gigajoules(*value);
+    if (!flat || state.contains(kind)) continue;
+    state[kind] = *flat;
+    if (channel.reading->timestamp) state[kind + "_ts"] = channel.reading->timestamp->iso8601();
+  }
+  if (!list.empty()) state["mbus"] = std::move(list);
 }
 
 }  // namespace
@@ -131,6 +213,7 @@ nlohmann::json meter_state(const Telegram& telegram) {
   if (telegram.timestamp) state["meter_ts"] = telegram.timestamp->iso8601();
   if (const Field* id = reading(telegram, "0-0:96.1.1")) state["equipment_id"] = id->text;
   if (const std::string version = telegram.version(); !version.empty()) state["dsmr_version"] = version;
+  if (!telegram.problems.empty()) state["problems"] = problems_to_json<nlohmann::json>(telegram.problems);
   return state;
 }
 
@@ -150,6 +233,8 @@ std::vector<hepek::Entity> meter_entities(const nlohmann::json& state) {
         hepek::text_sensor("gas_ts", "Gas reading time"),
         hepek::sensor("water", "m³", "water", "total_increasing", "Water"),
         hepek::text_sensor("water_ts", "Water reading time"),
+        hepek::sensor("heat", "GJ", "energy", "total_increasing", "Heat"),
+        hepek::text_sensor("heat_ts", "Heat reading time"),
         hepek::sensor("demand_average", "W", "power", "measurement", "Quarter-hour average demand"),
         hepek::sensor("demand_peak_month", "W", "power", "measurement", "Peak demand this month"),
         hepek::text_sensor("demand_peak_month_ts", "Peak demand time"),
@@ -161,6 +246,8 @@ std::vector<hepek::Entity> meter_entities(const nlohmann::json& state) {
         hepek::text_sensor("dsmr_version", "DSMR version"),
         hepek::sensor("telegrams_accepted", "", "", "total_increasing", "Telegrams accepted"),
         hepek::sensor("telegrams_rejected", "", "", "total_increasing", "Telegrams rejected"),
+        hepek::sensor("telegrams_with_problems", "", "", "total_increasing",
+                      "Telegrams accepted with lines left out"),
     };
     for (const auto& [suffix, label] :
          {std::pair{"l1", "L1"}, std::pair{"l2", "L2"}, std::pair{"l3", "L3"}}) {

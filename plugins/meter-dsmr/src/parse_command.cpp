@@ -65,7 +65,10 @@ int run_parse_command(const std::vector<std::string>& args, std::ostream& out, s
     }
     for (const auto& event : events) {
       if (event.ok()) {
-        out << telegram_to_json(*event.telegram).dump() << '\n';
+        out << telegram_to_json(*event.telegram, event.first_line).dump() << '\n';
+        for (const auto& problem : event.telegram->problems)
+          err << name << ": line " << event.first_line + static_cast<std::size_t>(problem.line) - 1 << ": "
+              << problem.message << ": " << problem.text << '\n';
       } else {
         out << rejection_to_json(name + ": " + event.describe_error()).dump() << '\n';
         any_rejected = true;

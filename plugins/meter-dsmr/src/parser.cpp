@@ -1,7 +1,9 @@
 #include "parser.hpp"
 
 #include <fmt/format.h>
+#include <hepek/command_validation.hpp>
 
+#include <algorithm>
 #include <optional>
 
 #include "crc16.hpp"
@@ -34,7 +36,8 @@ std::string_view trim_right(std::string_view text) {
   return text;
 }
 
-// The text as it may appear in an error message: control bytes escaped, long text shortened.
+// The text as it may appear in an error message: control bytes escaped, long text shortened. (Callers pass a
+// string_view: with a std::string argument, argument-dependent lookup would prefer std::quoted.)
 std::string quoted(std::string_view text) {
   constexpr std::size_t kMax = 40;
   std::string out = "'";
@@ -47,6 +50,19 @@ std::string quoted(std::string_view text) {
   }
   if (text.size() > kMax) out += "...";
   return out + "'";
+}
+
+// The whole text with every byte outside printable ASCII as \xNN: safe in JSON and in a log line.
+std::string escaped(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (is_printable(c))
+      out += c;
+    else
+      out += fmt::format("\\x{:02X}", static_cast<unsigned char>(c));
+  }
+  return out;
 }
 
 // Reads 1-3 digits at `pos`; false when there are none or more.
@@ -103,11 +119,21 @@ class Parser {
     Telegram telegram;
     if (auto error = check_crc(lines_[end], telegram)) return *error;
     if (auto error = parse_header(telegram)) return *error;
+    // From here on a line that cannot be read is left out and reported, as forgiving parsers (dsmr_parser,
+    // arduino-dsmr) do: one odd line must not cost the whole reading. The CRC, checked above, still rejects a
+    // telegram whose bytes were damaged.
     for (std::size_t i = 1; i < end; ++i)
-      if (auto error = parse_line(lines_[i], telegram)) return *error;
-    for (auto& object : telegram.objects)
-      if (auto error = interpret(object)) return *error;
-    if (auto error = read_timestamp(telegram)) return *error;
+      if (auto error = parse_line(lines_[i], telegram)) report(*error, telegram);
+    interpret_all(telegram);
+    if (auto error = read_timestamp(telegram)) {
+      report(*error, telegram);
+      drop_object(telegram, "0-0:1.0.0");
+    }
+    sort_problems(telegram);
+    if (telegram.objects.empty() && !telegram.problems.empty())
+      return ParseError{
+          telegram.problems.front().line,
+          telegram.problems.front().message + " (and no other line of the telegram could be read)"};
 
     const std::string version = telegram.version();
     if (!telegram.crc && !version.empty())
@@ -162,12 +188,28 @@ class Parser {
     return false;
   }
 
+  // A stray control byte in the identification line (seen from some meters and P1 dongles) is dropped when a
+  // verified CRC vouches for the telegram, and reported; without a CRC it rejects the telegram as before.
   std::optional<ParseError> parse_header(Telegram& telegram) const {
-    const std::string_view header = trim_right(lines_[0].text);
-    for (std::size_t i = 0; i < header.size(); ++i)
-      if (!is_printable(header[i]))
-        return ParseError{1,
-                          fmt::format("header has a control byte at column {}: {}", i + 1, quoted(header))};
+    const std::string_view raw = trim_right(lines_[0].text);
+    std::string cleaned;
+    std::size_t first_control = 0;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (is_printable(raw[i]))
+        cleaned += raw[i];
+      else if (first_control == 0)
+        first_control = i + 1;
+    }
+    if (first_control > 0) {
+      if (!crc_verified(telegram))
+        return ParseError{
+            1, fmt::format("header has a control byte at column {}: {}", first_control, quoted(raw))};
+      telegram.problems.push_back(
+          problem(lines_[0], fmt::format("control byte {} at column {} ignored (the "
+                                         "CRC vouches for the telegram)",
+                                         quoted(raw.substr(first_control - 1, 1)), first_control)));
+    }
+    const std::string_view header = cleaned;
     // "/XXXZ...": a three-letter manufacturer flag, then the meter's identification.
     if (header.size() < 5 || !is_alpha(header[1]) || !is_alpha(header[2]) || !is_alpha(header[3]))
       return ParseError{1,
@@ -177,15 +219,28 @@ class Parser {
     return std::nullopt;
   }
 
-  std::optional<ParseError> parse_line(const Line& line, Telegram& telegram) const {
+  // One line into `telegram`; on an error nothing of the line is kept (a continuation line that fails takes the
+  // object it continues with it).
+  std::optional<ParseError> parse_line(const Line& line, Telegram& telegram) {
     const std::string_view text = trim_right(line.text);
     if (text.empty()) return std::nullopt;
     if (text[0] == '(') {
       // DSMR 2.2/3 profiles continue on the next line: "0-1:24.3.0(...)(m3)" CRLF "(00001.001)".
+      if (rejected_line_ > 0)
+        return ParseError{line.number,
+                          fmt::format("continues line {}, which could not be read", rejected_line_)};
       if (telegram.objects.empty())
         return ParseError{line.number, "a value in parentheses with no OBIS code before it"};
-      return parse_fields(text, 0, line.number, telegram.objects.back().fields);
+      if (auto error = parse_fields(text, 0, line.number, telegram.objects.back().fields)) {
+        error->message += fmt::format(" ({} on line {} is left out with it)", telegram.objects.back().obis,
+                                      telegram.objects.back().line);
+        rejected_line_ = telegram.objects.back().line;
+        telegram.objects.pop_back();
+        return error;
+      }
+      return std::nullopt;
     }
+    rejected_line_ = line.number;  // until the line is read
     const std::size_t open = text.find('(');
     if (open == std::string_view::npos)
       return ParseError{line.number, fmt::format("{} is not an OBIS line 'A-B:C.D.E(value)'", quoted(text))};
@@ -194,14 +249,49 @@ class Parser {
       return ParseError{line.number, fmt::format("{} is not an OBIS code 'A-B:C.D.E'", quoted(obis))};
     for (const auto& earlier : telegram.objects)
       if (earlier.obis == obis)
-        return ParseError{line.number,
-                          fmt::format("OBIS code {} appears twice (first on line {})", obis, earlier.line)};
+        return ParseError{
+            line.number,
+            fmt::format("OBIS code {} appears twice (first on line {}, which is kept)", obis, earlier.line)};
     CosemObject object;
     object.obis = std::string(obis);
     object.line = line.number;
     if (auto error = parse_fields(text, open, line.number, object.fields)) return error;
     telegram.objects.push_back(std::move(object));
+    rejected_line_ = 0;
     return std::nullopt;
+  }
+
+  bool crc_verified(const Telegram& telegram) const { return telegram.crc && options_.verify_crc; }
+
+  LineProblem problem(const Line& line, std::string message) const {
+    return LineProblem{line.number, hepek::quote_prefix(escaped(trim_right(line.text))), std::move(message)};
+  }
+
+  void report(const ParseError& error, Telegram& telegram) const {
+    const std::size_t index = error.line > 0 ? static_cast<std::size_t>(error.line - 1) : 0;
+    telegram.problems.push_back(problem(lines_[index < lines_.size() ? index : 0], error.message));
+  }
+
+  static void drop_object(Telegram& telegram, std::string_view obis) {
+    std::erase_if(telegram.objects, [&](const CosemObject& object) { return object.obis == obis; });
+  }
+
+  // Problems found in later passes (profiles, the timestamp) go in line order with the others.
+  static void sort_problems(Telegram& telegram) {
+    std::stable_sort(telegram.problems.begin(), telegram.problems.end(),
+                     [](const LineProblem& a, const LineProblem& b) { return a.line < b.line; });
+  }
+
+  void interpret_all(Telegram& telegram) const {
+    std::vector<CosemObject> kept;
+    kept.reserve(telegram.objects.size());
+    for (auto& object : telegram.objects) {
+      if (auto error = interpret(object))
+        report(*error, telegram);
+      else
+        kept.push_back(std::move(object));
+    }
+    telegram.objects = std::move(kept);
   }
 
   static std::optional<ParseError> parse_fields(std::string_view text, std::size_t pos, int line,
@@ -281,14 +371,15 @@ class Parser {
       auto decimal = Decimal::parse(reading.text, &reason);
       if (!decimal)
         return ParseError{object.line, fmt::format("{}: reading {} {} is not a number ({})", object.obis,
-                                                   i - 5, quoted(reading.text), reason)};
+                                                   i - 5, quoted(std::string_view(reading.text)), reason)};
       reading.unit = unit;
       reading.number = std::move(decimal);
     }
     const std::size_t readings = fields.size() - 6;
     if (!is_count(fields[3]) || std::stoul(fields[3].text) != readings)
-      return ParseError{object.line, fmt::format("{}: the profile announces {} readings but has {}",
-                                                 object.obis, quoted(fields[3].text), readings)};
+      return ParseError{object.line,
+                        fmt::format("{}: the profile announces {} readings but has {}", object.obis,
+                                    quoted(std::string_view(fields[3].text)), readings)};
     const auto start = parse_timestamp(fields[0].text);
     const auto period = Decimal::parse(fields[2].text);
     for (std::size_t i = 6; i < fields.size(); ++i) {
@@ -341,6 +432,7 @@ class Parser {
   std::string_view text_;
   const ParseOptions& options_;
   std::vector<Line> lines_;
+  int rejected_line_ = 0;  // the last OBIS line that could not be read, while its continuation lines follow
 };
 
 }  // namespace

@@ -2,16 +2,18 @@
 //
 // Contract: parse_telegram() takes exactly one telegram, from its '/' to the line starting with '!' (CRLF or
 // LF line endings; trailing blank lines allowed). It never throws on bad input and never reads outside
-// `text`: it returns the Telegram, or a ParseError naming the telegram line (1-based) and what is wrong
-// there.
-//  - The CRC (CRC-16/ARC over '/'..'!', 4 or 3 hex digits, either case) is verified when present. A telegram
-//  that
-//    arrives with LF-only line endings also passes when its CRC matches the CRLF original the meter sent.
-//  - A telegram that declares a version (1-3:0.2.8 or e-MUCS 0-0:96.1.4) must carry a CRC; DSMR 2.2/3 need
-//  none.
-//  - No '!' line: rejected as truncated. Duplicate OBIS codes, malformed OBIS codes, unclosed parentheses, a
-//  value
-//    with a unit that is not a decimal number, an invalid telegram timestamp: rejected.
+// `text`: it returns the Telegram, or a ParseError naming the telegram line (1-based) and what is wrong there.
+//  - Rejected whole: no '!' line (truncated), data after it, a malformed CRC, a CRC mismatch (CRC-16/ARC over
+//    '/'..'!', 4 or 3 hex digits, either case; a telegram that arrives with LF-only line endings also passes when
+//    its CRC matches the CRLF original), a telegram that declares a version (1-3:0.2.8 or e-MUCS 0-0:96.1.4)
+//    without a CRC (DSMR 2.2/3 need none), a header that is not '/' + three letters + identification, a control
+//    byte in the header when no verified CRC vouches for the telegram, and a telegram none of whose lines can
+//    be read.
+//  - Forgiven, like real parsers do: a line that cannot be read (not an OBIS line, a malformed OBIS code, an
+//    unclosed parenthesis, a value with a unit that is not a decimal number, a duplicate OBIS code, a profile
+//    whose count does not match, an invalid telegram timestamp) is left out and listed in Telegram::problems
+//    with its line and what is wrong; a stray control byte in the header of a CRC-verified telegram is dropped
+//    and listed too.
 // Thread-safe (pure function).
 #pragma once
 

@@ -2,7 +2,8 @@
 // publishes the meter's state on hepek/<id>/state with its entity metadata on hepek/<id>/config, and brings
 // the `hepek dsmr parse` command. Serial and TCP are read on a worker thread (Host methods are thread-safe);
 // a file is replayed on a hub timer, or one telegram per sense step in a lock-step simulation. A rejected
-// telegram is counted and logged with its reason, never published as a reading.
+// telegram is counted and logged with its reason, never published as a reading; one accepted with lines left
+// out (a line the parser could not read) is published without them, counted, and its lines logged.
 #include <algorithm>
 #include <iostream>
 #include <memory>
@@ -119,9 +120,19 @@ class DsmrMeter : public hepek::Plugin {
       return;
     }
     ++accepted_;
+    const auto& problems = event.telegram->problems;
+    if (!problems.empty()) {
+      ++with_problems_;
+      if (with_problems_ <= kRejectionsAlwaysLogged || with_problems_ % 100 == 0)
+        for (const auto& problem : problems)
+          host().warn(fmt::format("telegram #{} accepted, line {} left out or cleaned: {}: {}", accepted_,
+                                  event.first_line + static_cast<std::size_t>(problem.line) - 1,
+                                  problem.message, problem.text));
+    }
     nlohmann::json state = meter_state(*event.telegram);
     state["telegrams_accepted"] = accepted_;
     state["telegrams_rejected"] = rejected_;
+    state["telegrams_with_problems"] = with_problems_;
     announce_fields_of(state, event.telegram->header);
     host().publish_state(host().id(), std::move(state));
   }
@@ -146,6 +157,7 @@ class DsmrMeter : public hepek::Plugin {
   std::mutex mutex_;  // handle() runs on the worker thread for serial/TCP, on the hub thread for files
   uint64_t accepted_ = 0;
   uint64_t rejected_ = 0;
+  uint64_t with_problems_ = 0;  // accepted, but with lines left out (Telegram::problems)
   std::set<std::string> announced_fields_;
   std::string announced_header_;
 

@@ -96,13 +96,14 @@ void TelegramStreamReader::complete_frame(std::vector<StreamEvent>& events) {
   const std::size_t first_line = frame_first_line_;
   reset();
   ParseResult result = parse_telegram(raw, options_);
-  if (result.ok()) {
+  if (result.ok() && result.telegram().problems.empty()) {
     events.push_back(StreamEvent{std::move(raw), first_line, std::move(result.telegram()), std::nullopt});
     return;
   }
   // A telegram cut off in mid-line swallows the header of the next one: when the rest from a later '/' parses
   // on its own, the first part was the truncated telegram. Only header-like cut points ("/" + three letters)
-  // are tried, and only a few, so a frame full of '/' cannot make this quadratic.
+  // are tried, and only a few, so a frame full of '/' cannot make this quadratic. Also tried when the frame
+  // parsed with problems: without a CRC (DSMR 2.2/3) the parser would forgive the cut line and merge the two.
   int attempts = 0;
   for (std::size_t cut = raw.find('/', 1); cut != std::string::npos && attempts < kMaxCutAttempts;
        cut = raw.find('/', cut + 1)) {
@@ -122,7 +123,10 @@ void TelegramStreamReader::complete_frame(std::vector<StreamEvent>& events) {
         StreamEvent{std::move(tail), first_line + lines_before, std::move(rest.telegram()), std::nullopt});
     return;
   }
-  reject(std::move(raw), first_line, result.error(), events);
+  if (result.ok())
+    events.push_back(StreamEvent{std::move(raw), first_line, std::move(result.telegram()), std::nullopt});
+  else
+    reject(std::move(raw), first_line, result.error(), events);
 }
 
 std::vector<StreamEvent> TelegramStreamReader::finish() {

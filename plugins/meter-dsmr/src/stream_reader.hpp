@@ -11,6 +11,8 @@
 //  - A telegram cut off by the next one (a '/' at a line start before its '!' line, or inside a line when the
 //  rest
 //    parses as a telegram of its own) is rejected as truncated, and the next one is read normally.
+//  - An accepted telegram may list problems (lines the parser left out, parser.hpp); such a frame is first tried
+//    as a cut-off telegram followed by a complete one, as above.
 //  - A telegram longer than ParseOptions::max_bytes is rejected and the reader resynchronises at the next
 //  '/'.
 //  - finish() ends the stream: a telegram in progress without its '!' line is rejected as truncated.

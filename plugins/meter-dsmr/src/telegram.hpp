@@ -1,4 +1,5 @@
-// A parsed P1 telegram: header, the CRC as written, and its COSEM objects ("OBIS lines") in telegram order.
+// A parsed P1 telegram: header, the CRC as written, its COSEM objects ("OBIS lines") in telegram order, and the
+// lines that could not be read (`problems`: the telegram was accepted without them).
 //
 // Contract: produced only by parse_telegram() (parser.hpp), so every Field with a unit carries a valid
 // Decimal and every Timestamp is a real date. Multi-value lines keep all their fields; `value_index` names
@@ -43,11 +44,19 @@ struct CosemObject {
   bool multi_value() const { return fields.size() > 1; }
 };
 
+// A line the parser could not read (or, for the header, had to clean): the telegram was accepted without it.
+struct LineProblem {
+  int line = 0;      // 1-based line in the telegram (1 = the '/' header line)
+  std::string text;  // the line as received: bytes outside ASCII 0x20-0x7E as \xNN, then hepek::quote_prefix
+  std::string message;  // what is wrong, e.g. "'(' at column 10 is never closed"
+};
+
 struct Telegram {
   std::string header;                  // the identification line, with its '/': "/KFM5KAIFA-METER"
   std::optional<uint16_t> crc;         // as written after '!'; nullopt for DSMR 2.2/3
   std::optional<Timestamp> timestamp;  // 0-0:1.0.0, when present
   std::vector<CosemObject> objects;
+  std::vector<LineProblem> problems;  // lines left out (none for a clean telegram), in telegram order
 
   const CosemObject* find(std::string_view obis) const {
     for (const auto& object : objects)

@@ -145,6 +145,34 @@ TEST(Plugin, SimulationReplaysOneTelegramPerSenseStep) {
   EXPECT_TRUE(logged(host, HEPEK_LOG_INFO, "finished after 3 telegrams"));
 }
 
+TEST(Plugin, TelegramWithALineLeftOutIsPublishedCountedAndLogged) {
+  std::string legacy = telegram_file("ndokter_telegram_v2_2.txt");  // DSMR 2.2: no CRC to recompute
+  legacy.replace(legacy.find("0-0:96.3.10(1)"), 14, "0-0:96.3.10(1");
+  const TempFile file("forgiven.txt", legacy);
+  FakeHost host("grid_meter");
+  host.simulation = true;
+  Instance instance(plugin(), host, json{{"source", "file"}, {"path", file.path()}});
+  instance.start();
+  instance.step(HEPEK_PHASE_SENSE, host.now_ms());
+  const auto messages = host.published();
+  ASSERT_EQ(messages.size(), 2u);
+  const json state = json::parse(messages[1].payload);
+  EXPECT_EQ(state["telegrams_accepted"], 1);
+  EXPECT_EQ(state["telegrams_with_problems"], 1);
+  EXPECT_EQ(state["gas"], 1.001);  // the rest is published
+  EXPECT_EQ(state["mbus"][0]["kind"], "gas");
+  ASSERT_EQ(state["problems"].size(), 1u);
+  EXPECT_EQ(state["problems"][0]["line"], 12);
+  EXPECT_EQ(state["problems"][0]["text"], "0-0:96.3.10(1");
+  EXPECT_TRUE(logged(host, HEPEK_LOG_WARNING,
+                     "telegram #1 accepted, line 12 left out or cleaned: '(' at column 12 is never closed: "
+                     "0-0:96.3.10(1"));
+  const json config = json::parse(messages[0].payload);
+  bool counted = false;
+  for (const auto& entity : config["entities"]) counted |= entity["field"] == "telegrams_with_problems";
+  EXPECT_TRUE(counted) << messages[0].payload;
+}
+
 TEST(Plugin, LiveFileReplayRunsOnATimerAndLoops) {
   const TempFile file("live.txt", telegram_file("ndokter_telegram_v5.txt"));
   FakeHost host("grid_meter");

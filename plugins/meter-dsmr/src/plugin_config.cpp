@@ -1,24 +1,12 @@
 #include "plugin_config.hpp"
 
+#include "hepek/config_values.hpp"
+
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 namespace hepek::dsmr {
-namespace {
-
-template <typename T>
-T get(const nlohmann::json& config, const char* key, T fallback) {
-  if (!config.contains(key)) return fallback;
-  try {
-    return config.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw std::invalid_argument(fmt::format("{}: {} has the wrong type", key, config.at(key).dump()));
-  }
-}
-
-}  // namespace
-
 std::vector<hepek::ConfigRow> MeterConfig::schema() {
   return {
       hepek::ConfigRow{"source", HEPEK_CONFIG_STRING, "\"serial\"", false,
@@ -52,7 +40,7 @@ std::vector<hepek::ConfigRow> MeterConfig::schema() {
 MeterConfig MeterConfig::from_json(const nlohmann::json& config) {
   if (!config.is_object()) throw std::invalid_argument("the configuration must be a table");
   MeterConfig out;
-  const std::string source = get<std::string>(config, "source", "serial");
+  const std::string source = hepek::config_value<std::string>(config, "source", "serial");
   if (source == "serial")
     out.source = Source::serial;
   else if (source == "tcp")
@@ -62,18 +50,18 @@ MeterConfig MeterConfig::from_json(const nlohmann::json& config) {
   else
     throw std::invalid_argument("source: \"" + source + "\" is not \"serial\", \"tcp\" or \"file\"");
 
-  out.serial.device = get<std::string>(config, "device", out.serial.device);
-  out.serial.baud = get<int>(config, "baud", out.serial.baud);
-  out.serial.data_bits = get<int>(config, "data_bits", out.serial.data_bits);
-  out.serial.parity = get<std::string>(config, "parity", out.serial.parity);
-  out.serial.stop_bits = get<int>(config, "stop_bits", out.serial.stop_bits);
-  out.host = get<std::string>(config, "host", "");
-  out.port = get<int>(config, "port", 0);
-  out.path = get<std::string>(config, "path", "");
-  out.interval_ms = get<int64_t>(config, "interval_ms", out.interval_ms);
-  out.loop = get<bool>(config, "loop", false);
-  const auto reconnect_ms = get<int64_t>(config, "reconnect_ms", 5000);
-  const auto idle_timeout_ms = get<int64_t>(config, "idle_timeout_ms", 30000);
+  out.serial.device = hepek::config_value<std::string>(config, "device", out.serial.device);
+  out.serial.baud = hepek::config_value<int>(config, "baud", out.serial.baud);
+  out.serial.data_bits = hepek::config_value<int>(config, "data_bits", out.serial.data_bits);
+  out.serial.parity = hepek::config_value<std::string>(config, "parity", out.serial.parity);
+  out.serial.stop_bits = hepek::config_value<int>(config, "stop_bits", out.serial.stop_bits);
+  out.host = hepek::config_value<std::string>(config, "host", "");
+  out.port = hepek::config_value<int>(config, "port", 0);
+  out.path = hepek::config_value<std::string>(config, "path", "");
+  out.interval_ms = hepek::config_value<int64_t>(config, "interval_ms", out.interval_ms);
+  out.loop = hepek::config_value<bool>(config, "loop", false);
+  const auto reconnect_ms = hepek::config_value<int64_t>(config, "reconnect_ms", 5000);
+  const auto idle_timeout_ms = hepek::config_value<int64_t>(config, "idle_timeout_ms", 30000);
 
   if (out.source == Source::serial) out.serial.validate();
   if (out.source == Source::tcp) {

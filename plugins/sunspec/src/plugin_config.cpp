@@ -1,24 +1,12 @@
 #include "plugin_config.hpp"
 
+#include "hepek/config_values.hpp"
+
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 namespace hepek::sunspec {
-namespace {
-
-template <typename T>
-T get(const nlohmann::json& config, const char* key, T fallback) {
-  if (!config.contains(key)) return fallback;
-  try {
-    return config.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw std::invalid_argument(fmt::format("{}: {} has the wrong type", key, config.at(key).dump()));
-  }
-}
-
-}  // namespace
-
 std::vector<hepek::ConfigRow> PluginConfig::schema() {
   return {
       hepek::ConfigRow{"transport", HEPEK_CONFIG_STRING, "\"tcp\"", false, "Modbus TCP or RTU (serial)"}
@@ -60,28 +48,29 @@ std::vector<hepek::ConfigRow> PluginConfig::schema() {
 PluginConfig PluginConfig::from_json(const nlohmann::json& config) {
   if (!config.is_object()) throw std::invalid_argument("the configuration must be a table");
   PluginConfig out;
-  const std::string transport = get<std::string>(config, "transport", "tcp");
+  const std::string transport = hepek::config_value<std::string>(config, "transport", "tcp");
   if (transport != "tcp" && transport != "rtu")
     throw std::invalid_argument("transport: \"" + transport + "\" is not \"tcp\" or \"rtu\"");
   out.link.kind = transport == "tcp" ? LinkSettings::Kind::tcp : LinkSettings::Kind::rtu;
-  out.link.host = get<std::string>(config, "host", "");
-  out.link.port = get<int>(config, "port", 502);
-  out.link.serial_device = get<std::string>(config, "device", "/dev/ttyUSB0");
-  out.link.baud = get<int>(config, "baud", 9600);
-  const std::string parity = get<std::string>(config, "parity", "none");
+  out.link.host = hepek::config_value<std::string>(config, "host", "");
+  out.link.port = hepek::config_value<int>(config, "port", 502);
+  out.link.serial_device = hepek::config_value<std::string>(config, "device", "/dev/ttyUSB0");
+  out.link.baud = hepek::config_value<int>(config, "baud", 9600);
+  const std::string parity = hepek::config_value<std::string>(config, "parity", "none");
   if (parity != "none" && parity != "even" && parity != "odd")
     throw std::invalid_argument("parity: \"" + parity + "\" is not none, even or odd");
   out.link.parity = parity == "none" ? 'N' : parity == "even" ? 'E' : 'O';
-  out.link.data_bits = get<int>(config, "data_bits", 8);
-  out.link.stop_bits = get<int>(config, "stop_bits", 1);
-  out.link.unit = get<int>(config, "unit", 1);
-  out.link.timeout_ms = get<int>(config, "timeout_ms", 1000);
-  out.base = get<int64_t>(config, "base", -1);
-  out.poll_ms = 1000 * get<int64_t>(config, "poll_s", 5);
-  out.reconnect_min_ms = 1000 * get<int64_t>(config, "reconnect_min_s", 1);
-  out.reconnect_max_ms = 1000 * get<int64_t>(config, "reconnect_max_s", 60);
-  out.default_expires_s = static_cast<uint32_t>(get<int64_t>(config, "default_expires_s", 900));
-  out.meter_role = get<std::string>(config, "meter_role", "grid");
+  out.link.data_bits = hepek::config_value<int>(config, "data_bits", 8);
+  out.link.stop_bits = hepek::config_value<int>(config, "stop_bits", 1);
+  out.link.unit = hepek::config_value<int>(config, "unit", 1);
+  out.link.timeout_ms = hepek::config_value<int>(config, "timeout_ms", 1000);
+  out.base = hepek::config_value<int64_t>(config, "base", -1);
+  out.poll_ms = 1000 * hepek::config_value<int64_t>(config, "poll_s", 5);
+  out.reconnect_min_ms = 1000 * hepek::config_value<int64_t>(config, "reconnect_min_s", 1);
+  out.reconnect_max_ms = 1000 * hepek::config_value<int64_t>(config, "reconnect_max_s", 60);
+  out.default_expires_s =
+      static_cast<uint32_t>(hepek::config_value<int64_t>(config, "default_expires_s", 900));
+  out.meter_role = hepek::config_value<std::string>(config, "meter_role", "grid");
 
   if (out.link.kind == LinkSettings::Kind::tcp && out.link.host.empty())
     throw std::invalid_argument("host: required for transport = \"tcp\"");

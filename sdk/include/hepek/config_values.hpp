@@ -8,11 +8,17 @@
 //    sign, a fraction, an unknown unit, more than 12 digits in a part, or a total beyond 100 years).
 //  - config_type_name(type): what a value of an enum hepek_config_type must be, for error messages ("an
 //    integer", "a duration (...)").
+//  - config_value<T>(config, key, fallback): a plugin's typed read of one key of its (already validated) config
+//    object, fallback when absent; throws std::invalid_argument "<key>: <value> has the wrong type" otherwise.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "hepek/abi.h"
 
@@ -76,6 +82,16 @@ inline const char* config_type_name(uint32_t type) {
       return "a path (a string)";
     default:
       return "a value of a type this hub does not know";
+  }
+}
+
+template <typename T>
+T config_value(const nlohmann::json& config, const char* key, T fallback) {
+  if (!config.contains(key)) return fallback;
+  try {
+    return config.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw std::invalid_argument(std::string(key) + ": " + config.at(key).dump() + " has the wrong type");
   }
 }
 

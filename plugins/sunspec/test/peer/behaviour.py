@@ -79,6 +79,13 @@ class Profile:
         return float(points[-1][1])
 
 
+def _update_module_dc(mppt, index, watts, volts):
+    """A model 160 module's DC power, voltage and the current they imply (0 A at 0 V)."""
+    _update(mppt, f"module[{index}].DCW", watts)
+    _update(mppt, f"module[{index}].DCV", volts)
+    _update(mppt, f"module[{index}].DCA", watts / volts if volts else 0.0)
+
+
 def _update(view, path, value):
     """Sets a point only when the device implements it (the device JSON decides which points exist)."""
     if view is not None and value is not None and view.has(path) and view.raw(path) is not None:
@@ -345,9 +352,7 @@ class Simulation:
         for i, idstr in self._modules(lambda s: s in ("StCha", "StDisCha")):
             w = max(0.0, -b.w) if idstr == "StCha" else max(0.0, b.w)
             wh = b.charged_wh if idstr == "StCha" else b.discharged_wh
-            _update(mppt, f"module[{i}].DCW", w)
-            _update(mppt, f"module[{i}].DCV", b.voltage)
-            _update(mppt, f"module[{i}].DCA", w / b.voltage)
+            _update_module_dc(mppt, i, w, b.voltage)
             _update(mppt, f"module[{i}].DCWH", wh)
 
     def _publish_inverter(self, ac, pv_dc, dt_h, t):
@@ -393,9 +398,7 @@ class Simulation:
         for (i, _), share in zip(modules, shares):
             w = pv_dc * share
             v = 300.0 + 20.0 * i if w > 0 else 0.0
-            _update(mppt, f"module[{i}].DCW", w)
-            _update(mppt, f"module[{i}].DCV", v)
-            _update(mppt, f"module[{i}].DCA", w / v if v else 0.0)
+            _update_module_dc(mppt, i, w, v)
             _update(mppt, f"module[{i}].Tmp", 25.0 + w / 200.0)
             _update(mppt, f"module[{i}].DCSt", 4 if w > 0 else 2)
             start = mppt.get(f"module[{i}].DCWH")

@@ -21,19 +21,23 @@ PeerProcess::PeerProcess(const std::vector<std::string>& argv) {
       ready_ = text.substr(at + 6, end - at - 6);
       return;
     }
-    if (!process_->running()) throw std::runtime_error(argv[1 % argv.size()] + " exited before READY:\n" + text);
+    if (!process_->running())
+      throw std::runtime_error(argv[1 % argv.size()] + " exited before READY:\n" + text);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   throw std::runtime_error(argv[1 % argv.size()] + " printed no READY within 30 s:\n" + process_->log());
 }
 
 namespace {
-std::string peer_dir() { return source_dir() + "/plugins/sunspec/test/peer"; }
+std::string peer_dir() {
+  return source_dir() + "/plugins/sunspec/test/peer";
+}
 
 std::vector<std::string> simulator_argv(const SunSpecSimulatorOptions& options) {
   const std::string script = peer_dir() + "/sunspec_sim.py";
   if (!std::filesystem::exists(script)) throw std::runtime_error(script + " does not exist");
-  std::vector<std::string> argv{"/usr/bin/python3", script, "--models", source_dir() + "/plugins/sunspec/models"};
+  std::vector<std::string> argv{"/usr/bin/python3", script, "--models",
+                                source_dir() + "/plugins/sunspec/models"};
   argv.insert(argv.end(), {"--port", "0"});
   if (options.serial_pty)
     argv.push_back("--serial-pty");
@@ -41,7 +45,8 @@ std::vector<std::string> simulator_argv(const SunSpecSimulatorOptions& options) 
     argv.insert(argv.end(), {"--host", "127.0.0.1"});
   if (!options.device.empty()) {
     const bool bare = options.device.find('/') == std::string::npos;
-    argv.insert(argv.end(), {"--device", bare ? SunSpecSimulator::device_path(options.device) : options.device});
+    argv.insert(argv.end(),
+                {"--device", bare ? SunSpecSimulator::device_path(options.device) : options.device});
   }
   if (!options.dump.empty()) argv.insert(argv.end(), {"--dump", options.dump});
   if (options.base >= 0) argv.insert(argv.end(), {"--base", std::to_string(options.base)});
@@ -50,7 +55,9 @@ std::vector<std::string> simulator_argv(const SunSpecSimulatorOptions& options) 
 }
 }  // namespace
 
-std::string SunSpecSimulator::device_path(const std::string& name) { return peer_dir() + "/devices/" + name; }
+std::string SunSpecSimulator::device_path(const std::string& name) {
+  return peer_dir() + "/devices/" + name;
+}
 
 SunSpecSimulator::SunSpecSimulator(const SunSpecSimulatorOptions& options)
     : options_(options), peer_(simulator_argv(options)) {}

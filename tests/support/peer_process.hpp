@@ -46,7 +46,7 @@ class SunSpecSimulator {
  public:
   explicit SunSpecSimulator(const SunSpecSimulatorOptions& options);
 
-  int port() const { return options_.serial_pty ? 0 : peer_.port(); }         // TCP
+  int port() const { return options_.serial_pty ? 0 : peer_.port(); }           // TCP
   std::string pty() const { return options_.serial_pty ? peer_.ready() : ""; }  // RTU
   std::string log() const { return peer_.log(); }
 

@@ -31,8 +31,8 @@ using hepek::testing::SunSpecSimulatorOptions;
 using namespace std::chrono_literals;
 
 // hybrid_battery.json at base 40000: 1 (66), 103 (50), 120 (26), 121 (30), 123 (24), 124 (24), 160 (8 + 2 x 20).
-constexpr uint32_t kInverterData = 40072;   // model 103's first data register
-constexpr uint32_t kSecondModule = 40264;   // 160's second PV module: 40236 + 8 + 20, 20 registers
+constexpr uint32_t kInverterData = 40072;  // model 103's first data register
+constexpr uint32_t kSecondModule = 40264;  // 160's second PV module: 40236 + 8 + 20, 20 registers
 
 const PluginUnderTest& plugin() {
   static const PluginUnderTest loaded = PluginUnderTest::from_library(HEPEK_SUNSPEC_PLUGIN_PATH);
@@ -49,11 +49,12 @@ SunSpecSimulatorOptions simulated(const std::string& device, std::vector<std::st
 }
 
 nlohmann::json tcp_config(const SunSpecSimulator& simulator) {
-  return {{"host", "127.0.0.1"}, {"port", simulator.port()}, {"poll_s", 1}, {"timeout_ms", 500},
-          {"reconnect_min_s", 1}, {"reconnect_max_s", 2}};
+  return {{"host", "127.0.0.1"}, {"port", simulator.port()}, {"poll_s", 1},
+          {"timeout_ms", 500},   {"reconnect_min_s", 1},     {"reconnect_max_s", 2}};
 }
 
-std::string last_availability(const std::vector<hepek::testing::Published>& messages, const std::string& device) {
+std::string last_availability(const std::vector<hepek::testing::Published>& messages,
+                              const std::string& device) {
   for (auto it = messages.rbegin(); it != messages.rend(); ++it)
     if (it->topic == topics::availability(device)) return it->payload;
   return {};
@@ -156,8 +157,8 @@ TEST(SunSpecPymodbus, AHybridDevicePublishesByInterfaceAndFollowsA124Setpoint) {
 
 TEST(SunSpecPymodbus, AWriteTheDeviceRefusesIsAnErrorOnTheResult) {
   // The same device, except that it takes no negative rate (no forced charging, as many batteries).
-  nlohmann::json device = nlohmann::json::parse(
-      hepek::testing::read_file(SunSpecSimulator::device_path("hybrid_battery.json")));
+  nlohmann::json device =
+      nlohmann::json::parse(hepek::testing::read_file(SunSpecSimulator::device_path("hybrid_battery.json")));
   device["write_limits"]["124.OutWRte"] = {0, 100};
   hepek::testing::TempFile file("refusing.json", device.dump());
   SunSpecSimulator simulator(simulated(file.path()));
@@ -190,8 +191,8 @@ TEST(SunSpecPymodbus, ModbusRtuOverTheSimulatorsPty) {
 }
 
 TEST(SunSpecPymodbus, AnExceptionRangeMakesThosePointsNullAndTheRestIsPublished) {
-  SunSpecSimulator simulator(simulated("hybrid_battery.json", {"exception:" + std::to_string(kSecondModule) + "-" +
-                                         std::to_string(kSecondModule + 19)}));
+  SunSpecSimulator simulator(simulated("hybrid_battery.json", {"exception:" + std::to_string(kSecondModule) +
+                                                               "-" + std::to_string(kSecondModule + 19)}));
   FakeHost host("exc");
   FakeInstance instance(plugin(), host, tcp_config(simulator));
   instance.start();
@@ -205,8 +206,8 @@ TEST(SunSpecPymodbus, AnExceptionRangeMakesThosePointsNullAndTheRestIsPublished)
 }
 
 TEST(SunSpecPymodbus, ATimeoutIsOfflineWithTheDeviceNamedAndNeverCrashes) {
-  SunSpecSimulator simulator(simulated("hybrid_battery.json", {"timeout:" + std::to_string(kInverterData) + "-" +
-                                         std::to_string(kInverterData)}));
+  SunSpecSimulator simulator(simulated("hybrid_battery.json", {"timeout:" + std::to_string(kInverterData) +
+                                                               "-" + std::to_string(kInverterData)}));
   FakeHost host("slow");
   FakeInstance instance(plugin(), host, tcp_config(simulator));
   instance.start();
@@ -226,13 +227,18 @@ void expect_no_device_found(const std::string& fault) {
   instance.start();
   ASSERT_TRUE(availability_is(host, "nomark", "offline")) << all_logs(host);
   EXPECT_TRUE(eventually_logged(host, HEPEK_LOG_WARNING, "SunS")) << all_logs(host);
-  EXPECT_TRUE(eventually_logged(host, HEPEK_LOG_WARNING, "tcp 127.0.0.1:" + std::to_string(simulator.port())));
+  EXPECT_TRUE(
+      eventually_logged(host, HEPEK_LOG_WARNING, "tcp 127.0.0.1:" + std::to_string(simulator.port())));
   EXPECT_TRUE(host.states("nomark").empty());
   instance.stop();
 }
 
-TEST(SunSpecPymodbus, AWrongMarkerIsNoSunSpecDevice) { expect_no_device_found("wrong-marker"); }
-TEST(SunSpecPymodbus, AMissingMarkerIsNoSunSpecDevice) { expect_no_device_found("no-marker"); }
+TEST(SunSpecPymodbus, AWrongMarkerIsNoSunSpecDevice) {
+  expect_no_device_found("wrong-marker");
+}
+TEST(SunSpecPymodbus, AMissingMarkerIsNoSunSpecDevice) {
+  expect_no_device_found("no-marker");
+}
 
 TEST(SunSpecPymodbus, ADroppedConnectionIsOfflineThenReconnectsWithBackoff) {
   // The first connection is closed after discovery and a few polls; later connections are served.

@@ -13,10 +13,7 @@
 #include <hepek/interfaces.hpp>
 #include <hepek/testing/fake_host.hpp>
 
-#include "controls.hpp"
-#include "device_map.hpp"
-#include "modbus_link.hpp"
-#include "model_definition.hpp"
+#include "device_registers.hpp"
 #include "peer_process.hpp"
 #include "test_support.hpp"
 
@@ -99,32 +96,6 @@ bool state_reaches(FakeHost& host, const std::string& device, const std::string&
       30s);
 }
 
-// A direct Modbus client on the simulator, to look at the registers the plugin wrote.
-struct DeviceRegisters {
-  explicit DeviceRegisters(const SunSpecSimulator& simulator)
-      : link([&] {
-          LinkSettings settings;
-          settings.host = "127.0.0.1";
-          settings.port = simulator.port();
-          return settings;
-        }()) {
-    const Status connected = link.connect();
-    if (!connected.ok()) throw std::runtime_error(connected.error());
-    map = walk_models(link, 40000);
-  }
-  uint16_t point(uint16_t model, const std::string& name) {
-    const ModelLocation* location = map.find(model);
-    if (!location) throw std::runtime_error("no model " + std::to_string(model));
-    const auto address = point_address(*find_model(model), *location, name);
-    if (!address) throw std::runtime_error("no point " + name);
-    const ReadResult read = link.read(*address, 1);
-    if (!read.ok()) throw std::runtime_error(read.error);
-    return read.words.at(0);
-  }
-  ModbusLink link;
-  DeviceMap map;
-};
-
 TEST(SunSpecPymodbus, AHybridDevicePublishesByInterfaceAndFollowsA124Setpoint) {
   SunSpecSimulator simulator(simulated("hybrid_battery.json"));
   FakeHost host("hb");
@@ -143,7 +114,7 @@ TEST(SunSpecPymodbus, AHybridDevicePublishesByInterfaceAndFollowsA124Setpoint) {
   // Charge at 2000 W of WChaMax 5000 W (InOutWRte_SF -1): StorCtl_Mod 3, InWRte 40 %, OutWRte -40 %, 30 s.
   const nlohmann::json result = host.command("hb-battery", R"({"setpoint_w":-2000,"expires_s":30})");
   EXPECT_EQ(result["ok"], true) << result.dump();
-  DeviceRegisters device(simulator);
+  DeviceRegisters device(simulator.port());
   EXPECT_EQ(device.point(124, "StorCtl_Mod"), 3);
   EXPECT_EQ(device.point(124, "InWRte"), 400);
   EXPECT_EQ(static_cast<int16_t>(device.point(124, "OutWRte")), -400);
@@ -169,7 +140,7 @@ TEST(SunSpecPymodbus, AWriteTheDeviceRefusesIsAnErrorOnTheResult) {
   const nlohmann::json refused = host.command("hb-battery", R"({"setpoint_w":-1000,"expires_s":30})");
   EXPECT_EQ(refused["ok"], false) << refused.dump();
   EXPECT_NE(refused.dump().find("124"), std::string::npos) << refused.dump();
-  DeviceRegisters registers(simulator);
+  DeviceRegisters registers(simulator.port());
   EXPECT_EQ(registers.point(124, "StorCtl_Mod"), 0);  // nothing of the refused write took effect
   // A write the device takes still works afterwards.
   const nlohmann::json discharge = host.command("hb-battery", R"({"setpoint_w":1000,"expires_s":30})");

@@ -154,6 +154,15 @@ int32_t Hub::announce_for(Instance& instance, const std::string& device, const s
     log_error(instance.id(), fmt::format("device \"{}\": its metadata is not a JSON object", device));
     return HEPEK_INVALID;
   }
+  // The instance's last will covers hepek/<id>/availability only (one will per connection): a device announced
+  // under another name (hepek/<id>-battery) is available only while that is online too. Said in Home
+  // Assistant's discovery terms, unless the plugin said something itself.
+  if (device != instance.id() && !parsed.contains("availability")) {
+    parsed["availability"] =
+        nlohmann::json::array({nlohmann::json{{"topic", topics::availability(instance.id())}},
+                               nlohmann::json{{"topic", topics::availability(device)}}});
+    parsed["availability_mode"] = "all";
+  }
   {
     std::lock_guard lock(instance.mutex);
     instance.devices[device] = AnnouncedDevice{device, parsed, handler, user};

@@ -50,6 +50,17 @@ nlohmann::json tcp_config(const SunSpecSimulator& simulator) {
           {"timeout_ms", 500},   {"reconnect_min_s", 1},     {"reconnect_max_s", 2}};
 }
 
+// The plugin as instance `id` on the fake host, started, polling the simulator over TCP (tcp_config).
+struct PluginOnSimulator {
+  PluginOnSimulator(const std::string& id, const SunSpecSimulatorOptions& options)
+      : simulator(options), host(id), instance(plugin(), host, tcp_config(simulator)) {
+    instance.start();
+  }
+  SunSpecSimulator simulator;
+  FakeHost host;
+  FakeInstance instance;
+};
+
 std::string last_availability(const std::vector<hepek::testing::Published>& messages,
                               const std::string& device) {
   for (auto it = messages.rbegin(); it != messages.rend(); ++it)
@@ -97,10 +108,8 @@ bool state_reaches(FakeHost& host, const std::string& device, const std::string&
 }
 
 TEST(SunSpecPymodbus, AHybridDevicePublishesByInterfaceAndFollowsA124Setpoint) {
-  SunSpecSimulator simulator(simulated("hybrid_battery.json"));
-  FakeHost host("hb");
-  FakeInstance instance(plugin(), host, tcp_config(simulator));
-  instance.start();
+  PluginOnSimulator running("hb", simulated("hybrid_battery.json"));
+  auto& [simulator, host, instance] = running;
   ASSERT_TRUE(host.wait_for_states("hb-battery", 2, 30s)) << all_logs(host) << simulator.log();
   ASSERT_TRUE(host.wait_for_states("hb-pv", 1, 30s));
   const auto pv = host.device_metadata("hb-pv"), battery = host.device_metadata("hb-battery");
@@ -132,10 +141,8 @@ TEST(SunSpecPymodbus, AWriteTheDeviceRefusesIsAnErrorOnTheResult) {
       nlohmann::json::parse(hepek::testing::read_file(SunSpecSimulator::device_path("hybrid_battery.json")));
   device["write_limits"]["124.OutWRte"] = {0, 100};
   hepek::testing::TempFile file("refusing.json", device.dump());
-  SunSpecSimulator simulator(simulated(file.path()));
-  FakeHost host("hb");
-  FakeInstance instance(plugin(), host, tcp_config(simulator));
-  instance.start();
+  PluginOnSimulator running("hb", simulated(file.path()));
+  auto& [simulator, host, instance] = running;
   ASSERT_TRUE(host.wait_for_states("hb-battery", 1, 30s)) << all_logs(host) << simulator.log();
   const nlohmann::json refused = host.command("hb-battery", R"({"setpoint_w":-1000,"expires_s":30})");
   EXPECT_EQ(refused["ok"], false) << refused.dump();
@@ -162,11 +169,10 @@ TEST(SunSpecPymodbus, ModbusRtuOverTheSimulatorsPty) {
 }
 
 TEST(SunSpecPymodbus, AnExceptionRangeMakesThosePointsNullAndTheRestIsPublished) {
-  SunSpecSimulator simulator(simulated("hybrid_battery.json", {"exception:" + std::to_string(kSecondModule) +
-                                                               "-" + std::to_string(kSecondModule + 19)}));
-  FakeHost host("exc");
-  FakeInstance instance(plugin(), host, tcp_config(simulator));
-  instance.start();
+  PluginOnSimulator running(
+      "exc", simulated("hybrid_battery.json", {"exception:" + std::to_string(kSecondModule) + "-" +
+                                               std::to_string(kSecondModule + 19)}));
+  auto& [simulator, host, instance] = running;
   ASSERT_TRUE(host.wait_for_states("exc-pv", 2, 30s)) << all_logs(host) << simulator.log();
   EXPECT_TRUE(eventually_logged(host, HEPEK_LOG_WARNING, "unreadable")) << all_logs(host);
   EXPECT_TRUE(state_reaches(host, "exc-pv", "dc_power_1", [](double w) { return w > 0; }));
@@ -177,11 +183,10 @@ TEST(SunSpecPymodbus, AnExceptionRangeMakesThosePointsNullAndTheRestIsPublished)
 }
 
 TEST(SunSpecPymodbus, ATimeoutIsOfflineWithTheDeviceNamedAndNeverCrashes) {
-  SunSpecSimulator simulator(simulated("hybrid_battery.json", {"timeout:" + std::to_string(kInverterData) +
-                                                               "-" + std::to_string(kInverterData)}));
-  FakeHost host("slow");
-  FakeInstance instance(plugin(), host, tcp_config(simulator));
-  instance.start();
+  PluginOnSimulator running(
+      "slow", simulated("hybrid_battery.json",
+                        {"timeout:" + std::to_string(kInverterData) + "-" + std::to_string(kInverterData)}));
+  auto& [simulator, host, instance] = running;
   ASSERT_TRUE(availability_is(host, "slow", "offline")) << all_logs(host);
   EXPECT_TRUE(eventually_logged(host, HEPEK_LOG_WARNING, "tcp 127.0.0.1:" + std::to_string(simulator.port())))
       << all_logs(host);
@@ -192,10 +197,8 @@ TEST(SunSpecPymodbus, ATimeoutIsOfflineWithTheDeviceNamedAndNeverCrashes) {
 }
 
 void expect_no_device_found(const std::string& fault) {
-  SunSpecSimulator simulator(simulated("hybrid_battery.json", {fault}));
-  FakeHost host("nomark");
-  FakeInstance instance(plugin(), host, tcp_config(simulator));
-  instance.start();
+  PluginOnSimulator running("nomark", simulated("hybrid_battery.json", {fault}));
+  auto& [simulator, host, instance] = running;
   ASSERT_TRUE(availability_is(host, "nomark", "offline")) << all_logs(host);
   EXPECT_TRUE(eventually_logged(host, HEPEK_LOG_WARNING, "SunS")) << all_logs(host);
   EXPECT_TRUE(
@@ -213,10 +216,8 @@ TEST(SunSpecPymodbus, AMissingMarkerIsNoSunSpecDevice) {
 
 TEST(SunSpecPymodbus, ADroppedConnectionIsOfflineThenReconnectsWithBackoff) {
   // The first connection is closed after discovery and a few polls; later connections are served.
-  SunSpecSimulator simulator(simulated("hybrid_battery.json", {"drop-after:40:once"}));
-  FakeHost host("drop");
-  FakeInstance instance(plugin(), host, tcp_config(simulator));
-  instance.start();
+  PluginOnSimulator running("drop", simulated("hybrid_battery.json", {"drop-after:40:once"}));
+  auto& [simulator, host, instance] = running;
   ASSERT_TRUE(host.wait_for_states("drop-pv", 1, 30s)) << all_logs(host) << simulator.log();
   ASSERT_TRUE(availability_is(host, "drop-pv", "offline")) << all_logs(host);
   const size_t before = host.states("drop-pv").size();
@@ -228,10 +229,8 @@ TEST(SunSpecPymodbus, ADroppedConnectionIsOfflineThenReconnectsWithBackoff) {
 
 TEST(SunSpecPymodbus, AModelDeclaringAnotherLengthIsDecodedAsFarAsItGoes) {
   // 123 declares 20 registers instead of 24: its last points are missing, the chain after it moves up.
-  SunSpecSimulator simulator(simulated("hybrid_battery.json", {"length:123:20"}));
-  FakeHost host("len");
-  FakeInstance instance(plugin(), host, tcp_config(simulator));
-  instance.start();
+  PluginOnSimulator running("len", simulated("hybrid_battery.json", {"length:123:20"}));
+  auto& [simulator, host, instance] = running;
   ASSERT_TRUE(host.wait_for_states("len-battery", 1, 30s)) << all_logs(host) << simulator.log();
   EXPECT_TRUE(state_reaches(host, "len-pv", "power", [](double w) { return std::abs(w - 3880) <= 5; }));
   EXPECT_EQ(host.last_state("len-battery")->at("soc"), 50.0);  // 124 and 802 found past the short model

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -17,6 +18,7 @@
 
 #include "hepek/json_limits.hpp"
 #include "log.hpp"
+#include "plugin_library.hpp"
 
 namespace hepek::core {
 
@@ -106,21 +108,39 @@ void AccountStore::save() const {
   write_private_file(path_, json.dump(2) + "\n");
 }
 
-BrokerSupervisor::BrokerSupervisor(std::string directory, std::string bind_address, int port)
-    : directory_(std::move(directory)), bind_address_(std::move(bind_address)), port_(port) {}
+std::string builtin_broker_plugin() {
+  return (std::filesystem::path(installation_prefix()) / HEPEK_BROKER_PLUGIN_PATH).string();
+}
+
+BrokerSupervisor::BrokerSupervisor(std::string directory, std::string bind_address, int port,
+                                   std::string plugin_path)
+    : directory_(std::move(directory)),
+      bind_address_(std::move(bind_address)),
+      port_(port),
+      plugin_path_(std::move(plugin_path)) {}
 
 BrokerSupervisor::~BrokerSupervisor() {
   stop();
 }
 
 void BrokerSupervisor::prepare(const std::vector<AccountAcl>& acls, AccountStore& accounts) {
+  if (!std::filesystem::is_regular_file(plugin_path_))
+    throw std::runtime_error(
+        fmt::format("the embedded broker's client-id plugin {} is missing (it is built with the hepek target "
+                    "and installed "
+                    "to lib/hepek/broker/ beside the plugins); without it any account could disconnect the "
+                    "hub by reusing its "
+                    "client id",
+                    plugin_path_));
   mkdir(directory_.c_str(), 0700);
   chmod(directory_.c_str(), 0700);
   // Plain "user:password" lines, then mosquitto_passwd -U hashes them in place (the broker's own hashing).
   std::string passwords;
+  std::string usernames;
   for (const auto& acl : acls) {
     const BrokerAccount account = accounts.get_or_create(acl.username);
     passwords += account.username + ":" + account.password + "\n";
+    usernames += (usernames.empty() ? "" : ",") + account.username;
   }
   accounts.save();
   const std::string password_file = directory_ + "/passwd";
@@ -143,6 +163,10 @@ void BrokerSupervisor::prepare(const std::vector<AccountAcl>& acls, AccountStore
       "allow_anonymous false\n"
       "password_file {}/passwd\n"
       "acl_file {}/acl\n"
+      // Client ids bound to accounts (client_id_rule.hpp), so no account can take over another one's session.
+      // The plugin defers an acceptable id to password_file, which Mosquitto consults after the plugins.
+      "plugin {}\n"
+      "plugin_opt_accounts {}\n"
       "persistence true\n"
       "persistence_location {}/\n"
       "persistence_file mosquitto.db\n"
@@ -155,7 +179,8 @@ void BrokerSupervisor::prepare(const std::vector<AccountAcl>& acls, AccountStore
       "user {}\n"
       "log_dest stderr\n"
       "log_type error\nlog_type warning\nlog_type notice\n",
-      port_, bind_address_, directory_, directory_, directory_, json_limits::kMaxBytes, current_user_name());
+      port_, bind_address_, directory_, directory_, plugin_path_, usernames, directory_,
+      json_limits::kMaxBytes, current_user_name());
   write_private_file(directory_ + "/mosquitto.conf", conf);
 }
 

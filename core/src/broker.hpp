@@ -1,7 +1,9 @@
 // The embedded Mosquitto broker: its generated files and a supervised child process.
 //
 // Contract: prepare() writes mosquitto.conf, a hashed password file and an ACL file into the broker directory (inside
-// the 0700 data dir); start() refuses a port already in use with a message suggesting an external broker, spawns
+// the 0700 data dir), and loads the client-id plugin (core/broker-plugin: an account may use only client ids under
+// its username, client_id_rule.hpp); it throws when that plugin file is missing, and the broker refuses to start
+// when it cannot load it. start() refuses a port already in use with a message suggesting an external broker, spawns
 // mosquitto, and returns once it accepts connections (or throws with the broker's own log lines). A supervisor thread
 // restarts a broker that dies, with backoff, until stop(). Not copyable; start/stop from one thread.
 #pragma once
@@ -38,7 +40,8 @@ std::string random_token(std::size_t bytes);
 
 class BrokerSupervisor {
  public:
-  BrokerSupervisor(std::string directory, std::string bind_address, int port);
+  // plugin_path: the client-id plugin, normally builtin_broker_plugin().
+  BrokerSupervisor(std::string directory, std::string bind_address, int port, std::string plugin_path);
   ~BrokerSupervisor();
 
   void prepare(const std::vector<AccountAcl>& acls, AccountStore& accounts);
@@ -51,8 +54,12 @@ class BrokerSupervisor {
   std::string directory_;
   std::string bind_address_;
   int port_;
+  std::string plugin_path_;
   std::unique_ptr<SupervisedProcess> process_;
 };
+
+// The client-id plugin shipped with this binary: <installation prefix>/lib/hepek/broker/hepek_clientid_auth.so.
+std::string builtin_broker_plugin();
 
 // True when something accepts TCP connections at host:port.
 bool port_accepts(const std::string& host, int port);

@@ -33,12 +33,11 @@ hepek_host* Hub::open_cli_context(const std::shared_ptr<PluginLibrary>& library,
   instance->handle = hepek_host{this, instance.get()};
   Instance* target = instance.get();
   ConnectionOptions options;
-  options.client_id = "hepek-" + instance->config.id;
   options.on_message = [this, target](const std::string& topic, const std::string& payload, bool retained) {
     loop_.post([this, target, topic, payload, retained] { dispatch(*target, topic, payload, retained); });
   };
   options.on_connect = [this, target] { loop_.post([this, target] { on_instance_connected(*target); }); };
-  instance->connection = make_connection(config_.client, endpoint_for("admin"), std::move(options));
+  instance->connection = make_bus_connection("admin", instance->config.id, std::move(options));
   instance->connection->connect();
   if (!wait_connected(*instance->connection, 3000)) {
     instance->connection->disconnect();

@@ -104,7 +104,10 @@ class Hub {
 
  private:
   BusEndpoint endpoint_for(const std::string& username) const;
-  std::unique_ptr<BusConnection> make_bus_connection(const std::string& username, ConnectionOptions options);
+  // A connection logged in as `username`; `session` names it uniquely among the hub's connections and becomes its
+  // client id under the account it really logs in with (session_client_id(), client_id_rule.hpp).
+  std::unique_ptr<BusConnection> make_bus_connection(const std::string& username, const std::string& session,
+                                                     ConnectionOptions options);
   void start_broker();
   void start_chain();
   void connect_bridge();

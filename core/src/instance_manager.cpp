@@ -141,7 +141,6 @@ void Hub::start_instance(Instance& instance) {
     return;
   }
   ConnectionOptions options;
-  options.client_id = "hepek-" + id;
   options.will_topic = topics::availability(id);
   options.will_payload = std::string(topics::kOffline);
   Instance* target = &instance;
@@ -152,7 +151,7 @@ void Hub::start_instance(Instance& instance) {
   options.on_disconnect = [id](const std::string& reason) {
     log_warning(id, "bus connection lost: " + reason);
   };
-  instance.connection = make_bus_connection(instance.acl.username, std::move(options));
+  instance.connection = make_bus_connection(instance.acl.username, plugin_account(id), std::move(options));
   instance.connection->connect();
   if (!options_.simulation && !wait_connected(*instance.connection, 10000)) {
     instance.state = InstanceState::failed;

@@ -219,8 +219,15 @@ int bus_accounts(const Context& context) {
   const BrokerAccount observer = store.get_or_create("observer");
   const BrokerAccount admin = store.get_or_create("admin");
   store.save();
-  nlohmann::json out{{"observer", {{"username", observer.username}, {"password", observer.password}}},
-                     {"admin", {{"username", admin.username}, {"password", admin.password}}},
+  // client_id_prefix: the broker accepts only client ids "<username>" or "<username>-..." (client_id_rule.hpp),
+  // e.g. `mosquitto_sub -I observer- ...`.
+  const auto describe = [](const BrokerAccount& account) {
+    return nlohmann::json{{"username", account.username},
+                          {"password", account.password},
+                          {"client_id_prefix", account.username + "-"}};
+  };
+  nlohmann::json out{{"observer", describe(observer)},
+                     {"admin", describe(admin)},
                      {"host", config->bind_address},
                      {"port", config->port}};
   std::cout << out.dump(2) << "\n";

@@ -169,12 +169,16 @@ std::vector<std::string> find_plugin_files(const std::vector<std::string>& direc
   return files;
 }
 
-std::string builtin_plugin_dir() {
+std::string installation_prefix() {
   char buffer[4096];
   const ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-  if (n <= 0) return "lib/hepek/plugins";
+  if (n <= 0) return ".";
   buffer[n] = '\0';
-  return (fs::path(buffer).parent_path().parent_path() / "lib" / "hepek" / "plugins").string();
+  return fs::path(buffer).parent_path().parent_path().string();
+}
+
+std::string builtin_plugin_dir() {
+  return (fs::path(installation_prefix()) / "lib" / "hepek" / "plugins").string();
 }
 
 }  // namespace hepek::core

@@ -42,7 +42,9 @@ PluginOpen open_plugin(const std::string& path);
 // Every hepek-*.so in the directories, in directory order then name order. Missing directories are skipped.
 std::vector<std::string> find_plugin_files(const std::vector<std::string>& directories);
 
-// The directory of plugins shipped with this binary (<exe dir>/../lib/hepek/plugins).
+// Where this binary is installed: the directory above its bin/ (the build tree for a build); "." when unknown.
+std::string installation_prefix();
+// The directory of plugins shipped with this binary (<installation prefix>/lib/hepek/plugins).
 std::string builtin_plugin_dir();
 
 }  // namespace hepek::core

@@ -186,7 +186,7 @@ nlohmann::json bench_client(const std::string& client, int messages, int roundtr
   endpoint.password = hub.accounts()->get_or_create("admin").password;
   std::unique_ptr<BusConnection> sender, receiver;
   ConnectionOptions receiver_options;
-  receiver_options.client_id = "bench-bare-b";
+  receiver_options.client_id = "admin-bench-bare-b";
   receiver_options.on_message = [&](const std::string& topic, const std::string& payload, bool) {
     if (topic == "bench/ping")
       receiver->publish("bench/pong", payload, 1, false);
@@ -194,7 +194,7 @@ nlohmann::json bench_client(const std::string& client, int messages, int roundtr
       bare_one_way.bump();
   };
   ConnectionOptions sender_options;
-  sender_options.client_id = "bench-bare-a";
+  sender_options.client_id = "admin-bench-bare-a";
   sender_options.on_message = [&](const std::string&, const std::string&, bool) { bare_pongs.bump(); };
   receiver = make_connection(client, endpoint, receiver_options);
   sender = make_connection(client, endpoint, sender_options);

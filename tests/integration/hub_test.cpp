@@ -83,7 +83,7 @@ TEST_F(HubTest, AnonymousAndWrongPasswordsAreRefused) {
   MqttClient anonymous(port_, "", "", "anonymous-1");
   EXPECT_FALSE(anonymous.connected());
   EXPECT_EQ(anonymous.connect_result(), 5) << "CONNACK 5 = not authorised";
-  MqttClient wrong(port_, "admin", "not-the-password", "wrong-1");
+  MqttClient wrong(port_, "admin", "not-the-password", "admin-wrong-1");
   EXPECT_FALSE(wrong.connected());
 }
 
@@ -105,7 +105,8 @@ TEST_F(HubTest, PluginCannotPublishOutsideItsAcl) {
 
   // With the plugin's own broker account, a raw client cannot get around it: the broker drops the message.
   auto credentials = accounts(data_dir_);
-  MqttClient rogue(port_, "plugin-probe", credentials["plugin-probe"].get<std::string>(), "rogue");
+  MqttClient rogue(port_, "plugin-probe", credentials["plugin-probe"].get<std::string>(),
+                   "plugin-probe-rogue");
   ASSERT_TRUE(rogue.connected());
   rogue.publish("hepek/hello/state", "{\"forged\":true}");
   rogue.publish("hepek/probe/state", "{\"allowed\":true}");

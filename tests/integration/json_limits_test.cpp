@@ -61,7 +61,7 @@ TEST_F(JsonLimitsTest, RetainedPoisonAndDeepRequestsAreRefusedAndTheHubSurvivesA
   HEPEK_REQUIRE_HUB();
   HEPEK_REQUIRE_PLUGIN("recorder");
   auto hub = std::make_unique<HubProcess>(config_, data_dir_);
-  auto admin = connect_account(data_dir_, port_, "admin", "test-admin");
+  auto admin = connect_account(data_dir_, port_, "admin", "admin-test");
   ASSERT_TRUE(admin) << hub->log();
   admin->subscribe("hepek/#");
   ASSERT_TRUE(admin->wait_for("hepek/probe/config", {}, 10000)) << hub->log();
@@ -70,7 +70,8 @@ TEST_F(JsonLimitsTest, RetainedPoisonAndDeepRequestsAreRefusedAndTheHubSurvivesA
 
   // The probe's own account publishes retained poison on its /state, which the recorder watches.
   const auto credentials = accounts(data_dir_);
-  MqttClient probe_account(port_, "plugin-probe", credentials["plugin-probe"].get<std::string>(), "poisoner");
+  MqttClient probe_account(port_, "plugin-probe", credentials["plugin-probe"].get<std::string>(),
+                           "plugin-probe-poisoner");
   ASSERT_TRUE(probe_account.connected());
   for (const std::size_t levels : {std::size_t{100000}, std::size_t{30000}}) {
     const std::string poison = nested(levels);
@@ -126,7 +127,7 @@ TEST_F(JsonLimitsTest, RetainedPoisonAndDeepRequestsAreRefusedAndTheHubSurvivesA
   hub->terminate();
   admin.reset();
   hub = std::make_unique<HubProcess>(config_, data_dir_);
-  admin = connect_account(data_dir_, port_, "admin", "test-admin-2");
+  admin = connect_account(data_dir_, port_, "admin", "admin-test-2");
   ASSERT_TRUE(admin) << hub->log();
   admin->subscribe("hepek/ghost/state");
   const auto retained = admin->wait_for("hepek/ghost/state", [](const Received& m) { return m.retained; });

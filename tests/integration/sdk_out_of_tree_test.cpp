@@ -42,7 +42,7 @@ power_w = 77.0
 )",
                                           build);
   HubProcess hub(config, data_dir);
-  auto observer = connect_account(data_dir, port, "observer", "sdk-observer");
+  auto observer = connect_account(data_dir, port, "observer", "observer-sdk");
   ASSERT_TRUE(observer) << hub.log();
   observer->subscribe("hepek/#");
   auto info = observer->wait_for("hepek/bridge/info");

@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "client_id_rule.hpp"
 #include "hepek/topics.hpp"
 
 extern char** environ;
@@ -358,6 +359,7 @@ MqttClient::MqttClient(int port, const std::string& username, const std::string&
   mosquitto_int_option(client_, MOSQ_OPT_TCP_NODELAY, 1);
   if (!username.empty()) mosquitto_username_pw_set(client_, username.c_str(), password.c_str());
   mosquitto_connect_callback_set(client_, &on_connect);
+  mosquitto_disconnect_callback_set(client_, &on_disconnect);
   mosquitto_subscribe_callback_set(client_, &on_subscribe);
   mosquitto_message_callback_set(client_, &on_message);
   if (mosquitto_connect(client_, "127.0.0.1", port, 30) != MOSQ_ERR_SUCCESS) {
@@ -377,7 +379,12 @@ MqttClient::~MqttClient() {
 
 bool MqttClient::connected() const {
   std::lock_guard lock(mutex_);
-  return connect_result_ == 0;
+  return up_;
+}
+
+int MqttClient::disconnects() const {
+  std::lock_guard lock(mutex_);
+  return disconnects_;
 }
 
 int MqttClient::connect_result() const {
@@ -389,6 +396,15 @@ void MqttClient::on_connect(mosquitto*, void* self, int rc) {
   auto* client = static_cast<MqttClient*>(self);
   std::lock_guard lock(client->mutex_);
   client->connect_result_ = rc;
+  client->up_ = rc == 0;
+  client->arrived_.notify_all();
+}
+
+void MqttClient::on_disconnect(mosquitto*, void* self, int) {
+  auto* client = static_cast<MqttClient*>(self);
+  std::lock_guard lock(client->mutex_);
+  if (client->up_) ++client->disconnects_;
+  client->up_ = false;
   client->arrived_.notify_all();
 }
 
@@ -479,6 +495,11 @@ nlohmann::json accounts(const std::string& data_dir) {
 
 std::unique_ptr<MqttClient> connect_account(const std::string& data_dir, int port, const std::string& account,
                                             const std::string& client_id, int timeout_ms) {
+  // The hub's broker refuses any other id; say so here instead of timing out without a reason.
+  if (!hepek::core::client_id_under(account, client_id))
+    throw std::invalid_argument("connect_account: client id \"" + client_id + "\" is not under account \"" +
+                                account + "\" (it must be \"" + account + "\" or start with \"" + account +
+                                "-\"), so the hub's broker would refuse it");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   const std::string path = data_dir + "/broker/accounts.json";
   while (std::chrono::steady_clock::now() < deadline) {

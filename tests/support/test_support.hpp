@@ -191,8 +191,9 @@ class MqttClient {
   ~MqttClient();
   MqttClient(const MqttClient&) = delete;
   MqttClient& operator=(const MqttClient&) = delete;
-  bool connected() const;
-  int connect_result() const;  // CONNACK code, -1 while unknown
+  bool connected() const;      // up now (libmosquitto reconnects by itself after a loss)
+  int connect_result() const;  // CONNACK code of the latest attempt, -1 while unknown (5: not authorised)
+  int disconnects() const;  // how often a connection that was up was closed (a session takeover, a restart)
   // Subscribes and waits (up to 5 s) for the broker's SUBACK.
   void subscribe(const std::string& filter, int qos = 1);
   int publish(const std::string& topic, const std::string& payload, int qos = 1, bool retain = false);
@@ -209,6 +210,7 @@ class MqttClient {
 
  private:
   static void on_connect(mosquitto*, void*, int);
+  static void on_disconnect(mosquitto*, void*, int);
   static void on_subscribe(mosquitto*, void*, int, int, const int*);
   static void on_message(mosquitto*, void*, const mosquitto_message*);
   mosquitto* client_ = nullptr;
@@ -216,6 +218,8 @@ class MqttClient {
   std::condition_variable arrived_;
   std::vector<Received> messages_;
   int connect_result_ = -1;
+  bool up_ = false;
+  int disconnects_ = 0;
   int subscriptions_acknowledged_ = 0;
 };
 
@@ -223,7 +227,9 @@ class MqttClient {
 nlohmann::json accounts(const std::string& data_dir);
 
 // A client logged in with one of the hub's generated accounts ("observer", "admin", "plugin-<id>") once the
-// hub has written them and its broker accepts; nullptr after the timeout.
+// hub has written them and its broker accepts; nullptr after the timeout. The hub's broker accepts only client
+// ids under the account ("observer", "observer-<anything>"; core/src/client_id_rule.hpp): another id throws
+// std::invalid_argument. To try a refused id, construct an MqttClient.
 std::unique_ptr<MqttClient> connect_account(const std::string& data_dir, int port, const std::string& account,
                                             const std::string& client_id, int timeout_ms = 10000);
 

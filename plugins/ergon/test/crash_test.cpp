@@ -45,7 +45,7 @@ std::unique_ptr<t::MqttClient> connect_admin(int port, const std::string& data) 
       const auto credentials = t::accounts(data);
       if (credentials.contains("admin")) {
         auto client = std::make_unique<t::MqttClient>(port, "admin", credentials["admin"].get<std::string>(),
-                                                      "crash-test");
+                                                      "admin-crash-test");
         if (client->connected()) return client;
       }
     }

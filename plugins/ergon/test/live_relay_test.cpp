@@ -89,7 +89,7 @@ TEST(ErgonLive, RelayFollowsCreditProtectedHoursAndTopUps) {
   std::string config = t::write_config(dir.path(), port, body(anvil.url(), outside));
   {
     t::HubProcess hub(config, data);
-    auto client = connect_admin(port, data, "ergon-live-test");
+    auto client = connect_admin(port, data, "admin-ergon-live-test");
     ASSERT_TRUE(client) << hub.log();
     t::MqttClient& bus = *client;
     bus.subscribe("hepek/#");
@@ -155,7 +155,7 @@ TEST(ErgonLive, RelayFollowsCreditProtectedHoursAndTopUps) {
   // Restart inside protected hours: the wallet resumes from its database; zero credit keeps the supply on.
   config = t::write_config(dir.path(), port, body(anvil.url(), inside));
   t::HubProcess hub(config, data);
-  auto client = connect_admin(port, data, "ergon-live-test-2");
+  auto client = connect_admin(port, data, "admin-ergon-live-test-2");
   ASSERT_TRUE(client) << hub.log();
   t::MqttClient& bus = *client;
   bus.subscribe("hepek/#");

@@ -33,7 +33,7 @@ TEST(RecorderInHub, RecordsAHubDeviceAndAnswersOnTheBusAndTheCli) {
 
   t::HubProcess hub(config, data_dir, {"--for", "60s"});  // stopped by SIGTERM below
   std::this_thread::sleep_for(2s);                        // broker up, a few readings recorded
-  auto admin = t::connect_account(data_dir, port, "admin", "recorder-test", 15000);
+  auto admin = t::connect_account(data_dir, port, "admin", "admin-recorder-test", 15000);
   const bool admin_connected = admin != nullptr;
   std::optional<nlohmann::json> response;
   if (admin) {

@@ -44,7 +44,7 @@ TEST(RelayMqtt, DrivesAPlugFollowsItAndRemembersItsState) {
                       "state_topic = \"stat/testplug/POWER\"\n");
   {
     t::HubProcess hub(config, data_dir, {"--for", "60s"});
-    auto client = t::connect_account(data_dir, port, "admin", "relay-test-1", 20000);
+    auto client = t::connect_account(data_dir, port, "admin", "admin-relay-test-1", 20000);
     ASSERT_TRUE(client) << "the hub's broker did not come up on port " << port << "\n" << hub.log();
     client->subscribe("hepek/supply/state");
     client->subscribe("cmnd/testplug/POWER");
@@ -67,7 +67,7 @@ TEST(RelayMqtt, DrivesAPlugFollowsItAndRemembersItsState) {
   {
     // After a restart the last commanded state (off) is restored, whatever was retained before.
     t::HubProcess hub(config, data_dir, {"--for", "60s"});
-    auto client = t::connect_account(data_dir, port, "admin", "relay-test-2", 20000);
+    auto client = t::connect_account(data_dir, port, "admin", "admin-relay-test-2", 20000);
     ASSERT_TRUE(client) << hub.log();
     client->subscribe("hepek/supply/state");
     EXPECT_TRUE(wait_for(*client, "hepek/supply/state",

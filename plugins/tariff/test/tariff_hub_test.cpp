@@ -148,7 +148,7 @@ margin_eur_per_mwh = 10.0
 )",
                                operator_key.address().checksummed()));
   auto observer = client("observer", "observer-2");
-  auto admin = client("admin", "operator-stand-in");
+  auto admin = client("admin", "admin-operator-stand-in");
   ASSERT_TRUE(observer && admin) << hub->log();
   observer->subscribe("hepek/tariff/prices");
   // The plugin subscribes before its first (empty) publication: once that is seen, broadcasts reach it.

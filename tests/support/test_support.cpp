@@ -387,6 +387,12 @@ int MqttClient::disconnects() const {
   return disconnects_;
 }
 
+bool MqttClient::wait_for_disconnects(int count, int timeout_ms) {
+  std::unique_lock lock(mutex_);
+  return arrived_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                           [&] { return disconnects_ >= count; });
+}
+
 int MqttClient::connect_result() const {
   std::lock_guard lock(mutex_);
   return connect_result_;

@@ -194,6 +194,8 @@ class MqttClient {
   bool connected() const;      // up now (libmosquitto reconnects by itself after a loss)
   int connect_result() const;  // CONNACK code of the latest attempt, -1 while unknown (5: not authorised)
   int disconnects() const;  // how often a connection that was up was closed (a session takeover, a restart)
+  // Waits (up to timeout_ms) until disconnects() reaches `count`; false on timeout.
+  bool wait_for_disconnects(int count, int timeout_ms = 5000);
   // Subscribes and waits (up to 5 s) for the broker's SUBACK.
   void subscribe(const std::string& filter, int qos = 1);
   int publish(const std::string& topic, const std::string& payload, int qos = 1, bool retain = false);

@@ -104,6 +104,10 @@ TEST(Cli, BusAccountsPrintsObserverAndAdmin) {
   EXPECT_EQ(json["observer"]["username"], "observer");
   EXPECT_EQ(json["admin"]["username"], "admin");
   EXPECT_GE(json["admin"]["password"].get<std::string>().size(), 20u);
+  EXPECT_GE(json["observer"]["password"].get<std::string>().size(), 20u);
+  // The broker accepts only client ids under the account (core/src/client_id_rule.hpp): the prefix to use.
+  EXPECT_EQ(json["observer"]["client_id_prefix"], "observer-");
+  EXPECT_EQ(json["admin"]["client_id_prefix"], "admin-");
   // Stable: the same accounts next time.
   auto again =
       run_command({hepek_binary(), "--config", path, "--data-dir", temp.path() + "/data", "bus", "accounts"});

@@ -75,7 +75,7 @@ std::optional<nlohmann::json> json_of(const t::Received& message) {
 // Whether a client subscribing now is handed a retained message on `topic` (a live subscriber's copies carry no
 // retain flag, so this takes a new client).
 bool retained(const std::string& data_dir, int port, const std::string& topic) {
-  auto late = t::connect_account(data_dir, port, "observer", "live-late-" + topic);
+  auto late = t::connect_account(data_dir, port, "observer", "observer-live-late-" + topic);
   if (!late) return false;
   late->subscribe(topic);
   return late
@@ -142,7 +142,7 @@ TEST(LiveHome, MeterPvBatteryAndPlugOnTheRealBusAndTheBatteryRevertsAfterTheHubI
   const std::string data_dir = dir.file("data");
   const std::string config = t::write_config(dir.path(), port, home_config(p1.port(), inverter.port()));
   auto hub = std::make_unique<t::HubProcess>(config, data_dir);
-  auto observer = t::connect_account(data_dir, port, "observer", "live-observer", 30000);
+  auto observer = t::connect_account(data_dir, port, "observer", "observer-live", 30000);
   ASSERT_TRUE(observer) << hub->log();
   observer->subscribe("hepek/#");
   observer->subscribe("cmnd/plug/POWER");
@@ -193,7 +193,7 @@ TEST(LiveHome, MeterPvBatteryAndPlugOnTheRealBusAndTheBatteryRevertsAfterTheHubI
 
   // A battery setpoint on the bus reaches the device's model 124 registers: charge 2000 W of WChaMax 5000 W
   // = StorCtl_Mod 3 (both limits), InWRte 40 %, OutWRte -40 % (InOutWRte_SF -1), revert after 60 s.
-  auto admin_client = t::connect_account(data_dir, port, "admin", "live-admin");
+  auto admin_client = t::connect_account(data_dir, port, "admin", "admin-live");
   ASSERT_TRUE(admin_client);
   admin_client->subscribe("hepek/hybrid-battery/set/result");
   const auto accepted =

@@ -43,7 +43,8 @@ def main():
         client.publish(report, state["power"], qos=1, retain=True)
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    client = mqtt.Client(client_id=f"plug-{args.name}")
+    # The hub's broker accepts only client ids "<username>" or "<username>-..." (sdk/docs/topics.md).
+    client = mqtt.Client(client_id=f"{args.username}-plug-{args.name}")
     client.username_pw_set(args.username, args.password)
     client.on_connect, client.on_subscribe, client.on_message = on_connect, on_subscribe, on_message
     client.connect("127.0.0.1", args.port)

@@ -36,6 +36,21 @@ TEST(CommandValidation, NamesTheProblem) {
             std::string::npos);
 }
 
+TEST(CommandValidation, NulBytesDuplicateKeysAndDeepCommandsAreMalformed) {
+  // nlohmann alone would read the first as {"setpoint_w":100} and the second as {"setpoint_w":-5000}.
+  const std::string nul = std::string(R"({"setpoint_w":100})") + '\0' + R"({"setpoint_w":9999})";
+  EXPECT_NE(hepek::validate_command(battery(), nul).find("malformed JSON: NUL byte at offset 18"),
+            std::string::npos);
+  EXPECT_NE(hepek::validate_command(battery(), R"({"setpoint_w":100,"setpoint_w":-5000})")
+                .find("malformed JSON: key \"setpoint_w\" given twice"),
+            std::string::npos);
+  EXPECT_NE(hepek::validate_command(battery(), std::string(100000, '[') + std::string(100000, ']'))
+                .find("nesting deeper than 64 levels"),
+            std::string::npos);
+  EXPECT_NE(hepek::validate_command(battery(), R"({"setpoint_w":1e400})").find("malformed JSON"),
+            std::string::npos);
+}
+
 TEST(CommandValidation, QuotesAtMostAShortPrefixOfAHugeKeyOrValue) {
   const std::string huge(100000, 'x');
   const std::string value_error = hepek::validate_command(battery(), R"({"setpoint_w": ")" + huge + R"("})");

@@ -166,7 +166,8 @@ TEST(FakeHost, CommandsAreValidatedAgainstTheAnnouncedSchema) {
   const auto result = host.last_json("hepek/echo/set/result");
   ASSERT_TRUE(result);
   EXPECT_EQ((*result)["ok"], false);
-  EXPECT_EQ((*result)["error"], "malformed JSON: the command must be a JSON object");
+  EXPECT_EQ((*result)["error"].get<std::string>().rfind("malformed JSON: not valid JSON: ", 0), 0u)
+      << *result;
   host.fire_timers();
   EXPECT_EQ(host.last_state("echo")->at("level"), 3);
 }

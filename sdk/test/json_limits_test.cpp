@@ -1,8 +1,10 @@
 // hepek::json_limits: the pre-scan counts nesting outside strings only, names the limit and the byte offset, and
-// refuses over-size input before scanning it.
+// refuses over-size input before scanning it; parse_limited also refuses NUL bytes and duplicate keys, and its
+// errors are short and valid UTF-8 whatever the input (hepek/quote.hpp).
 #include <gtest/gtest.h>
 
 #include <hepek/json_limits.hpp>
+#include <hepek/quote.hpp>
 
 namespace {
 namespace limits = hepek::json_limits;
@@ -45,6 +47,54 @@ TEST(JsonLimits, ParseErrorsStillSayNotValidJson) {
   const auto bad = limits::parse_limited("{\"a\":");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().find("not valid JSON"), std::string::npos) << bad.error();
+}
+
+TEST(JsonLimits, NulBytesAreRefusedWhereverTheyAre) {
+  // nlohmann stops at a NUL: without this, {"a":1}<NUL>anything would parse as {"a":1}.
+  for (const auto& [text, offset] :
+       std::vector<std::pair<std::string, std::size_t>>{{std::string("{\"a\":1}\0{\"b\":2}", 15), 7},
+                                                        {std::string("\0{}", 3), 0},
+                                                        {std::string("{\"a\":\"x\0y\"}", 11), 7}}) {
+    const auto parsed = limits::parse_limited(text);
+    ASSERT_FALSE(parsed);
+    EXPECT_EQ(parsed.error(),
+              "NUL byte at offset " + std::to_string(offset) + " (of " + std::to_string(text.size()) + ")");
+  }
+  EXPECT_TRUE(limits::parse_limited(R"({"a":"x\u0000y"})"));  // an escaped NUL is text like any other
+}
+
+TEST(JsonLimits, DuplicateKeysAreRefusedAtAnyLevel) {
+  EXPECT_EQ(limits::parse_limited(R"({"to":null,"to":"0x1"})").error(),
+            "key \"to\" given twice in one object");
+  EXPECT_EQ(limits::parse_limited(R"({"a":{"b":1,"b":2}})").error(), "key \"b\" given twice in one object");
+  EXPECT_TRUE(limits::parse_limited(R"({"a":{"b":1},"c":{"b":2},"b":[{"b":1},{"b":2}]})"));
+}
+
+TEST(JsonLimits, ErrorsAreShortAndValidUtf8WhateverTheInput) {
+  // nlohmann's message quotes the token it read: raw bytes, and a whole unterminated string.
+  for (const std::string& text : {std::string("\xff\xfe"), "{\"a\":\"" + std::string(500000, 'x'),
+                                  std::string("{\"\xc3\x28\":1}"), std::string("{\"a\":1e400}")}) {
+    const auto parsed = limits::parse_limited(text);
+    ASSERT_FALSE(parsed);
+    EXPECT_LT(parsed.error().size(), 400u);
+    EXPECT_EQ(hepek::valid_utf8(parsed.error()), parsed.error());
+    EXPECT_NO_THROW(nlohmann::json({{"error", parsed.error()}}).dump());
+  }
+}
+
+TEST(Quote, ReplacesWhatIsNotUtf8AndKeepsWhatIs) {
+  EXPECT_EQ(hepek::valid_utf8("a\xff"
+                              "b"),
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(hepek::valid_utf8("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"),
+            "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+  EXPECT_EQ(hepek::valid_utf8("\xc0\xaf"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong
+  EXPECT_EQ(hepek::valid_utf8("\xed\xa0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
+  EXPECT_EQ(hepek::valid_utf8("\xe2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // cut short
+  EXPECT_EQ(hepek::quote_prefix("\xff" + std::string(300, 'x'), 4),
+            "\xEF\xBF\xBDxxx\xE2\x80\xA6 (301 bytes)");
+  EXPECT_EQ(hepek::quote_json(nlohmann::json(std::string(300, 'q')), 5), "\"qqqq\xE2\x80\xA6 (302 bytes)");
 }
 
 }  // namespace

@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "hepek/command_validation.hpp"
 #include "hepek/json_limits.hpp"
+#include "hepek/quote.hpp"
 
 namespace hepek::eth {
 
@@ -19,7 +19,7 @@ namespace {
 
 // A bad value as quoted in an error: its serialisation, at most a short prefix of it.
 std::string shown(const nlohmann::json& value) {
-  return hepek::quote_prefix(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 64);
+  return hepek::quote_json(value, 64);
 }
 
 std::uint64_t json_to_u64(const nlohmann::json& value, std::string_view field) {
@@ -163,27 +163,11 @@ Transaction transaction_from_json(const nlohmann::json& json) {
 }
 
 Transaction transaction_from_json_text(std::string_view text) {
-  if (const auto nul = text.find('\0'); nul != std::string_view::npos)
-    throw std::invalid_argument(fmt::format("tx: NUL byte at offset {} (of {})", nul, text.size()));
-  // Limited first: a deeply nested text must be an error, not a stack overflow in a recursive walk.
+  // Limited first (hepek/json_limits.hpp): a deeply nested text must be an error, not a stack overflow in a
+  // recursive walk; NUL bytes (nlohmann stops reading at one) and a key given twice (nlohmann would keep the last
+  // "to") are refused there too.
   const auto json = hepek::json_limits::parse_limited(text);
   if (!json) throw std::invalid_argument("tx: " + json.error());
-  // nlohmann keeps the last of two equal keys; a second "to" must not silently win. The depth is bounded above,
-  // so this second (callback) parse is safe.
-  std::vector<std::set<std::string>> keys_per_object;
-  std::string duplicate;
-  const auto track = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-    using Event = nlohmann::json::parse_event_t;
-    if (event == Event::object_start) keys_per_object.emplace_back();
-    if (event == Event::object_end && !keys_per_object.empty()) keys_per_object.pop_back();
-    if (event == Event::key && !keys_per_object.empty() && duplicate.empty() &&
-        !keys_per_object.back().insert(parsed.get<std::string>()).second)
-      duplicate = parsed.get<std::string>();
-    return true;
-  };
-  [[maybe_unused]] const auto reparsed = nlohmann::json::parse(text.begin(), text.end(), track);
-  if (!duplicate.empty())
-    throw std::invalid_argument(fmt::format("tx.{}: given twice", hepek::quote_prefix(duplicate, 64)));
   return transaction_from_json(*json);
 }
 

@@ -140,7 +140,7 @@ TEST(TransactionJsonStrict, TextFormRefusesNulBytesDuplicateKeysAndDeepInput) {
   nul_in_string.insert(nul_in_string.find(kTo) + 2, 1, '\0');
   expect_text_error(nul_in_string, "NUL byte");
   expect_text_error(R"({"to": null, "to": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "chainId": 1})",
-                    "tx.to: given twice");
+                    "tx: key \"to\" given twice");
   expect_text_error(std::string(100, '[') + std::string(100, ']'), "nesting deeper than 64 levels");
   expect_text_error("{", "tx: ");
   expect_text_error(good + " x", "tx: ");

@@ -3,7 +3,9 @@
 // Contract: validate_command(metadata, payload) returns an empty string when `payload` is a JSON object whose every
 // key is a writable field of the device and whose every value fits that field's command schema; otherwise a message
 // naming the first offending key and what was expected. Pure function, header-only. A message quotes at most
-// kQuotedPrefix bytes of a key or value (then "… (N bytes)"), so a huge rejected command gets a short reply.
+// kQuotedPrefix bytes of a key or value (then "… (N bytes)", hepek/quote.hpp), so a huge rejected command gets a
+// short reply. The payload is parsed by json_limits::parse_limited: deep, huge, NUL bytes and duplicate keys are
+// malformed (a number too large for a double, 1e400, is a parse error there too).
 #pragma once
 
 #include <string>
@@ -11,25 +13,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hepek/json_limits.hpp"
+#include "hepek/quote.hpp"
+
 namespace hepek {
 
-inline constexpr std::size_t kQuotedPrefix = 200;
-
-// `text` as given when it is at most `limit` bytes, else its first `limit` bytes (cut back to a UTF-8
-// character boundary) followed by "… (N bytes)". For quoting outside input in error replies and log lines.
-inline std::string quote_prefix(std::string_view text, std::size_t limit = kQuotedPrefix) {
-  if (text.size() <= limit) return std::string(text);
-  std::size_t cut = limit;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(text.substr(0, cut)) + "\xE2\x80\xA6 (" + std::to_string(text.size()) + " bytes)";
-}
-
 namespace detail {
-// A JSON value as quoted in an error message: its serialisation, shortened by quote_prefix().
-inline std::string shown(const nlohmann::json& value) {
-  return quote_prefix(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-}
-
 inline std::string join_keys(const nlohmann::json& writable) {
   std::string out;
   for (const auto& [key, schema] : writable.items()) {
@@ -44,25 +33,25 @@ inline std::string check_value(const std::string& key, const nlohmann::json& sch
   const std::string type = schema.value("type", "");
   auto range_error = [&](double number) -> std::string {
     if (schema.contains("min") && number < schema["min"].get<double>())
-      return "\"" + quote_prefix(key) + "\": " + shown(value) + " is below the minimum " +
+      return "\"" + quote_prefix(key) + "\": " + quote_json(value) + " is below the minimum " +
              schema["min"].dump();
     if (schema.contains("max") && number > schema["max"].get<double>())
-      return "\"" + quote_prefix(key) + "\": " + shown(value) + " is above the maximum " +
+      return "\"" + quote_prefix(key) + "\": " + quote_json(value) + " is above the maximum " +
              schema["max"].dump();
     return {};
   };
   if (type == "number") {
-    if (!value.is_number()) return "\"" + quote_prefix(key) + "\" must be a number, got " + shown(value);
+    if (!value.is_number()) return "\"" + quote_prefix(key) + "\" must be a number, got " + quote_json(value);
     return range_error(value.get<double>());
   }
   if (type == "integer") {
     if (!value.is_number_integer())
-      return "\"" + quote_prefix(key) + "\" must be an integer, got " + shown(value);
+      return "\"" + quote_prefix(key) + "\" must be an integer, got " + quote_json(value);
     return range_error(value.get<double>());
   }
   if (type == "boolean") {
     if (!value.is_boolean())
-      return "\"" + quote_prefix(key) + "\" must be true or false, got " + shown(value);
+      return "\"" + quote_prefix(key) + "\" must be true or false, got " + quote_json(value);
     return {};
   }
   if (type == "enum") {
@@ -71,10 +60,10 @@ inline std::string check_value(const std::string& key, const nlohmann::json& sch
       for (const auto& option : allowed)
         if (option == value) return {};
     }
-    return "\"" + quote_prefix(key) + "\" must be one of " + allowed.dump() + ", got " + shown(value);
+    return "\"" + quote_prefix(key) + "\" must be one of " + allowed.dump() + ", got " + quote_json(value);
   }
   if (type == "string") {
-    if (!value.is_string()) return "\"" + quote_prefix(key) + "\" must be a string, got " + shown(value);
+    if (!value.is_string()) return "\"" + quote_prefix(key) + "\" must be a string, got " + quote_json(value);
     if (schema.contains("max_length") &&
         value.get<std::string>().size() > schema["max_length"].get<std::size_t>())
       return "\"" + quote_prefix(key) + "\" is longer than " + schema["max_length"].dump() + " characters";
@@ -95,9 +84,11 @@ inline nlohmann::json writable_fields(const nlohmann::json& metadata) {
 }
 
 inline std::string validate_command(const nlohmann::json& metadata, std::string_view payload) {
-  nlohmann::json command = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (command.is_discarded()) return "malformed JSON: the command must be a JSON object";
-  if (!command.is_object()) return "the command must be a JSON object, got " + detail::shown(command);
+  // Bounded, NUL-free and without duplicate keys before anything walks it (hepek/json_limits.hpp).
+  const auto parsed = json_limits::parse_limited(payload);
+  if (!parsed) return "malformed JSON: " + parsed.error() + "; the command must be a JSON object";
+  const nlohmann::json& command = *parsed;
+  if (!command.is_object()) return "the command must be a JSON object, got " + quote_json(command);
   const nlohmann::json writable = writable_fields(metadata);
   if (command.empty()) return "empty command; writable fields: " + detail::join_keys(writable);
   for (const auto& [key, value] : command.items()) {

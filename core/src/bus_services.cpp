@@ -106,7 +106,9 @@ void Hub::connect_bridge() {
                               {"source", source},
                               {"message", message},
                               {"ts", iso8601_utc(loop_.now_ms())}};
-          bridge_->publish(std::string(topics::kBridgeLog), line.dump(), 0, false);
+          // A message may quote outside bytes: replaced where they are not UTF-8, so dump() cannot throw.
+          bridge_->publish(std::string(topics::kBridgeLog),
+                           line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 0, false);
         });
   }
 }

@@ -1,11 +1,27 @@
 #include "event_loop.hpp"
 
 #include <chrono>
+#include <exception>
 #include <limits>
+#include <string>
+
+#include "log.hpp"
 
 namespace hepek::core {
 
 namespace {
+// A task that throws fails alone: logged, and the loop goes on (an exception escaping run() would end the hub, so
+// one malformed message could take it down).
+void run_guarded(const EventLoop::Task& task) {
+  try {
+    task();
+  } catch (const std::exception& error) {
+    log_error("hub", std::string("an event-loop task failed: ") + error.what());
+  } catch (...) {
+    log_error("hub", "an event-loop task failed with an unknown exception");
+  }
+}
+
 int64_t system_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -78,7 +94,7 @@ bool EventLoop::run_one_due_timer_locked(std::unique_lock<std::mutex>& lock, int
   Task task = timer.task;  // copy: the timer may be cancelled while it runs
   if (virtual_time_) virtual_now_ms_ = due;
   lock.unlock();
-  task();
+  run_guarded(task);
   lock.lock();
   (void)id;
   return true;
@@ -92,7 +108,7 @@ void EventLoop::run() {
       Task task = std::move(tasks_.front());
       tasks_.pop_front();
       lock.unlock();
-      task();
+      run_guarded(task);
       lock.lock();
       continue;
     }
@@ -115,7 +131,7 @@ void EventLoop::advance_to(int64_t time_ms) {
       Task task = std::move(tasks_.front());
       tasks_.pop_front();
       lock.unlock();
-      task();
+      run_guarded(task);
       lock.lock();
     }
   }
@@ -129,7 +145,7 @@ std::size_t EventLoop::drain() {
     Task task = std::move(tasks_.front());
     tasks_.pop_front();
     lock.unlock();
-    task();
+    run_guarded(task);
     ++count;
     lock.lock();
   }

@@ -3,7 +3,7 @@
 // Contract: post() and add_timer()/cancel_timer() are thread-safe. In real time, run() sleeps until the next task or
 // timer and returns after stop(). In virtual time (simulation) nothing runs by itself: the simulation driver calls
 // advance_to(t), which fires due timers in (due time, timer id) order, and drain(), which runs queued tasks until
-// none are left — so a run is deterministic.
+// none are left — so a run is deterministic. A task or timer that throws is logged and the loop goes on.
 #pragma once
 
 #include <condition_variable>

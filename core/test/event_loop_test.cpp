@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <thread>
 
 #include "cli_options.hpp"
@@ -55,4 +56,27 @@ TEST(CliOptions, Durations) {
   EXPECT_EQ(take_option(args, "--for"), "5m");
   EXPECT_TRUE(take_flag(args, "--json"));
   EXPECT_TRUE(args.empty());
+}
+
+TEST(EventLoop, ATaskOrTimerThatThrowsFailsAloneAndTheLoopGoesOn) {
+  EventLoop loop(true, 0);
+  std::vector<int> order;
+  loop.post([&] {
+    order.push_back(1);
+    throw std::runtime_error("a malformed message");
+  });
+  loop.post([&] {
+    order.push_back(2);
+    throw 42;  // not even a std::exception
+  });
+  loop.post([&] { order.push_back(3); });
+  EXPECT_EQ(loop.drain(), 3u);
+  int fired = 0;
+  loop.add_timer(10, [&] {
+    ++fired;
+    throw std::logic_error("a timer's bug");
+  });
+  loop.advance_to(30);
+  EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(fired, 3);
 }

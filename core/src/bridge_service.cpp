@@ -2,16 +2,51 @@
 // health and info requests answered on hepek/bridge/response/<name>.
 //
 // Contract: hub thread only. Instance states appear as to_string(InstanceState) ("running", "failed", ...);
-// a malformed or unknown request gets {"ok":false,"error":...}, never silence.
+// a malformed or unknown request gets {"ok":false,"error":...}, never silence: a request is empty or a JSON object
+// within the contract's limits whose only member is an optional "transaction" (a string of at most 256 bytes or an
+// integer), echoed in the response when it is valid. Errors quote at most a short prefix and are valid UTF-8.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include "hepek/command_validation.hpp"
+#include <algorithm>
+
 #include "hepek/json_limits.hpp"
+#include "hepek/quote.hpp"
 #include "hepek/topics.hpp"
 #include "hub.hpp"
+#include "log.hpp"
 #include "version.hpp"
 
 namespace hepek::core {
+
+using topics::kBridgeRequests;
+
+namespace {
+
+constexpr std::size_t kMaxTransactionBytes = 256;
+
+nlohmann::json bridge_request_names() {
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto name : kBridgeRequests) names.push_back(std::string(name));
+  return names;
+}
+
+// A request's "transaction" as the response echoes it, or the error that makes the request malformed: a string of
+// at most kMaxTransactionBytes bytes or an integer (zigbee2mqtt's convention), so that the echo stays short.
+Result<nlohmann::json> transaction_of(const nlohmann::json& request) {
+  using R = Result<nlohmann::json>;
+  const auto it = request.find("transaction");
+  if (it == request.end()) return R::success(nullptr);
+  if ((it->is_string() && it->get_ref<const std::string&>().size() <= kMaxTransactionBytes &&
+       !it->get_ref<const std::string&>().empty()) ||
+      it->is_number_integer())
+    return R::success(*it);
+  return R::failure(
+      fmt::format("\"transaction\" must be a non-empty string of at most {} bytes or an integer, got {}",
+                  kMaxTransactionBytes, quote_json(*it, 64)));
+}
+
+}  // namespace
 
 nlohmann::json Hub::plugins_json() const {
   nlohmann::json list = nlohmann::json::array();
@@ -44,6 +79,7 @@ void Hub::publish_bridge_info() {
                       {"name", config_.name},
                       {"broker", config_.broker},
                       {"timezone", config_.timezone},
+                      {"requests", bridge_request_names()},
                       {"plugins", plugins_json()},
                       {"refused", refused}};
   bridge_->publish(std::string(topics::kBridgeInfo), info.dump(), 1, true);
@@ -76,26 +112,47 @@ nlohmann::json Hub::health_json() {
 
 void Hub::handle_bridge_request(const std::string& name, const std::string& payload) {
   nlohmann::json response;
-  const auto limited = json_limits::parse_limited(payload.empty() ? "{}" : payload);
-  const nlohmann::json request = limited ? *limited : nlohmann::json(nlohmann::json::value_t::discarded);
-  if (!limited) {
-    response = {{"ok", false}, {"error", "malformed JSON request: " + limited.error()}};
+  nlohmann::json transaction = nullptr;
+  // An empty payload is a request without parameters (as in zigbee2mqtt); anything else must be a JSON object whose
+  // only member is the optional "transaction" (no request takes parameters yet).
+  const auto request = json_limits::parse_limited(payload.empty() ? "{}" : payload);
+  const bool known = std::find(kBridgeRequests.begin(), kBridgeRequests.end(), name) != kBridgeRequests.end();
+  std::string problem;
+  if (!request) {
+    problem = "malformed JSON request: " + request.error();
+  } else if (!request->is_object()) {
+    problem = "the request must be a JSON object (or empty), got " + quote_json(*request, 64);
+  } else if (const auto echo = transaction_of(*request); !echo) {
+    problem = echo.error();
+  } else {
+    transaction = echo.value();
+    for (const auto& [key, value] : request->items())
+      if (key != "transaction" && problem.empty())
+        problem = fmt::format("unknown key \"{}\" in the {} request; it takes only \"transaction\"",
+                              quote_prefix(key, 64), quote_prefix(name, 64));
+  }
+  if (!known) {
+    response = {{"ok", false},
+                {"error", fmt::format("unknown bridge request \"{}\"; known: {}", quote_prefix(name),
+                                      fmt::join(kBridgeRequests, ", "))}};
+  } else if (!problem.empty()) {
+    response = {{"ok", false}, {"error", problem}};
   } else if (name == "plugins") {
     response = {{"ok", true}, {"plugins", plugins_json()}};
   } else if (name == "health") {
     response = health_json();
     response["ok"] = true;
-  } else if (name == "info") {
+  } else {  // info
     publish_bridge_info();
     response = {{"ok", true}};
-  } else {
-    response = {{"ok", false},
-                {"error", fmt::format("unknown bridge request \"{}\"; known: plugins, health, info",
-                                      quote_prefix(name))}};
   }
-  if (request.is_object() && request.contains("transaction"))
-    response["transaction"] = request["transaction"];
-  if (bridge_) bridge_->publish(topics::bridge_response(name), response.dump(), 1, false);
+  if (!transaction.is_null()) response["transaction"] = transaction;
+  if (!response["ok"].get<bool>())
+    log_warning("bridge", fmt::format("refused the {} request: {}", quote_prefix(name, 64),
+                                      response["error"].get<std::string>()));
+  if (bridge_)
+    bridge_->publish(topics::bridge_response(name),
+                     response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 1, false);
 }
 
 }  // namespace hepek::core

@@ -4,6 +4,7 @@
 // this file and of kTopicContractVersion. Header-only, no state.
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,9 @@ inline std::string bridge_request(std::string_view name) {
 inline std::string bridge_response(std::string_view name) {
   return "hepek/bridge/response/" + std::string(name);
 }
+// The bridge requests the hub answers (also listed in hepek/bridge/info as "requests"); any other name is answered
+// with an error.
+inline constexpr std::array<std::string_view, 3> kBridgeRequests{"plugins", "health", "info"};
 
 // Shared signals.
 inline constexpr std::string_view kTariffPrices = "hepek/tariff/prices";  // retained

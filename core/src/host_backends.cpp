@@ -4,7 +4,9 @@
 //
 // Contract: thread-safe where the ABI says host functions are (publish, subscribe, unsubscribe, announce,
 // timers: guarded by Instance::mutex); dispatch() and handle_command() run on the hub thread and never call
-// into an instance that is no longer alive. Returns hepek_status codes.
+// into an instance that is no longer alive. Returns hepek_status codes. A message over the JSON limits reaches no
+// plugin; a /set or a plugin's own request (hepek/<id>/request/<name>) over them is answered with an error by the
+// hub (on /set/result, hepek/<id>/response/<name>), so no sender waits for an answer that cannot come.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -45,6 +47,16 @@ void Hub::dispatch(Instance& instance, const std::string& topic, const std::stri
       const nlohmann::json result{
           {"ok", false}, {"error", limits.error()}, {"ts", iso8601_utc(loop_.now_ms())}};
       instance.connection->publish(topics::set_result(command_device->name), result.dump(), 1, false);
+    }
+    // A request to the plugin's own request topic (hepek/<id>/request/<name>, the recorder's queries) expects an
+    // answer on hepek/<id>/response/<name>: the plugin never sees this one, so the hub answers in its place.
+    const std::string requests = topics::device(instance.id()) + "/request/";
+    if (!command_device && instance.connection && topic.rfind(requests, 0) == 0 &&
+        topic.size() > requests.size()) {
+      const nlohmann::json response{{"ok", false}, {"error", limits.error()}};
+      instance.connection->publish(
+          topics::device(instance.id()) + "/response/" + topic.substr(requests.size()), response.dump(), 1,
+          false);
     }
     return;
   }
@@ -88,8 +100,11 @@ void Hub::handle_command(Instance& instance, AnnouncedDevice& device, const std:
   if (!result["ok"].get<bool>())
     log_warning(instance.id(), fmt::format("rejected command on {}: {}", topics::set(device.name),
                                            result["error"].get<std::string>()));
+  // The device's own error text may be any bytes: replaced where it is not UTF-8, so dump() cannot throw.
   if (instance.connection)
-    instance.connection->publish(topics::set_result(device.name), result.dump(), 1, false);
+    instance.connection->publish(topics::set_result(device.name),
+                                 result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 1,
+                                 false);
 }
 
 int32_t Hub::publish_from(Instance& instance, const std::string& topic, const std::string& payload, int qos,

@@ -2,21 +2,31 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+
+#include <hepek/json_limits.hpp>
+#include <hepek/quote.hpp>
 #include <hepek/timeseries/iso8601.hpp>
+
+#include "page_cursor.hpp"
 
 namespace hepek::recorder {
 namespace {
+
+constexpr std::array<std::string_view, 8> kKeys{"device",     "fields", "from",  "to",
+                                                "resolution", "stat",   "limit", "cursor"};
 
 Result<int64_t> required_time(const nlohmann::json& request, const char* key) {
   const auto it = request.find(key);
   if (it == request.end()) return Result<int64_t>::failure(fmt::format("request has no \"{}\" time", key));
   if (!it->is_string())
     return Result<int64_t>::failure(
-        fmt::format("\"{}\" must be an ISO 8601 string, got {}", key, it->dump()));
+        fmt::format("\"{}\" must be an ISO 8601 string, got {}", key, quote_json(*it)));
   const auto parsed =
       timeseries::parse_iso8601(it->get_ref<const std::string&>(), timeseries::kDateOrDateTime);
   if (!parsed)
-    return Result<int64_t>::failure(fmt::format("\"{}\" is not an ISO 8601 time: {}", key, it->dump()));
+    return Result<int64_t>::failure(fmt::format("\"{}\" is not an ISO 8601 time: {}", key, quote_json(*it)));
   return Result<int64_t>::success(parsed->unix_ms());
 }
 
@@ -24,9 +34,16 @@ Result<int64_t> required_time(const nlohmann::json& request, const char* key) {
 
 Result<SeriesQuery> parse_query_request(std::string_view payload, const SeriesQuery& defaults) {
   using R = Result<SeriesQuery>;
-  const nlohmann::json request = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (request.is_discarded()) return R::failure("request is not valid JSON");
+  const auto parsed = json_limits::parse_limited(payload);
+  if (!parsed) return R::failure("the request is malformed: " + parsed.error());
+  const nlohmann::json& request = *parsed;
   if (!request.is_object()) return R::failure("request must be a JSON object");
+  for (const auto& [key, value] : request.items())
+    if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end())
+      return R::failure(
+          fmt::format("unknown key \"{}\" in the request; known: device, fields, from, to, resolution, stat, "
+                      "limit, cursor",
+                      quote_prefix(key, 64)));
   SeriesQuery query = defaults;
 
   const auto device = request.find("device");
@@ -40,7 +57,10 @@ Result<SeriesQuery> parse_query_request(std::string_view payload, const SeriesQu
     for (std::size_t i = 0; i < fields->size(); ++i) {
       const auto& field = (*fields)[i];
       if (!field.is_string() || field.get_ref<const std::string&>().empty())
-        return R::failure(fmt::format("\"fields\"[{}] must be a non-empty string, got {}", i, field.dump()));
+        return R::failure(
+            fmt::format("\"fields\"[{}] must be a non-empty string, got {}", i, quote_json(field)));
+      if (std::find(query.fields.begin(), query.fields.end(), field) != query.fields.end())
+        return R::failure(fmt::format("\"fields\" names {} twice", quote_json(field)));
       query.fields.push_back(field.get<std::string>());
     }
   }
@@ -59,7 +79,7 @@ Result<SeriesQuery> parse_query_request(std::string_view payload, const SeriesQu
         resolution->is_string() ? parse_resolution(resolution->get_ref<const std::string&>()) : std::nullopt;
     if (!parsed)
       return R::failure(
-          fmt::format("\"resolution\" must be one of raw, 15m, 1h, 1d, got {}", resolution->dump()));
+          fmt::format("\"resolution\" must be one of raw, 15m, 1h, 1d, got {}", quote_json(*resolution)));
     query.resolution = *parsed;
   }
   query.statistic = Statistic::automatic;
@@ -67,14 +87,32 @@ Result<SeriesQuery> parse_query_request(std::string_view payload, const SeriesQu
     const auto parsed =
         stat->is_string() ? parse_statistic(stat->get_ref<const std::string&>()) : std::nullopt;
     if (!parsed)
-      return R::failure(
-          fmt::format("\"stat\" must be one of auto, mean, min, max, last, count, got {}", stat->dump()));
+      return R::failure(fmt::format("\"stat\" must be one of auto, mean, min, max, last, count, got {}",
+                                    quote_json(*stat)));
     query.statistic = *parsed;
+  }
+  query.page_points = defaults.page_points;
+  if (const auto limit = request.find("limit"); limit != request.end()) {
+    // nlohmann stores a non-negative integer as unsigned; a negative one, a fraction or 1e9 is not.
+    const bool fits = limit->is_number_unsigned() && limit->get<uint64_t>() >= 1 &&
+                      limit->get<uint64_t>() <= defaults.page_points;
+    if (!fits)
+      return R::failure(fmt::format("\"limit\" must be an integer from 1 to {}, got {}", defaults.page_points,
+                                    quote_json(*limit)));
+    query.page_points = limit->get<std::size_t>();
+  }
+  if (const auto cursor = request.find("cursor"); cursor != request.end()) {
+    if (!cursor->is_string())
+      return R::failure(
+          fmt::format("\"cursor\" must be a string (a page's \"next\"), got {}", quote_json(*cursor)));
+    auto position = decode_cursor(cursor->get_ref<const std::string&>(), query);
+    if (!position) return R::failure(position.error());
+    query.start = position.value();
   }
   return R::success(std::move(query));
 }
 
-nlohmann::json query_response(const SeriesSet& result) {
+nlohmann::json query_response(const SeriesSet& result, const SeriesQuery& query) {
   nlohmann::json series = nlohmann::json::object();
   nlohmann::json units = nlohmann::json::object();
   nlohmann::json stats = nlohmann::json::object();
@@ -86,12 +124,14 @@ nlohmann::json query_response(const SeriesSet& result) {
     units[one.field] = one.unit;
     stats[one.field] = result.resolution == Resolution::raw ? "raw" : statistic_name(one.statistic);
   }
-  return {{"ok", true},
-          {"device", result.device},
-          {"resolution", resolution_name(result.resolution)},
-          {"series", std::move(series)},
-          {"units", std::move(units)},
-          {"stats", std::move(stats)}};
+  nlohmann::json response{{"ok", true},
+                          {"device", result.device},
+                          {"resolution", resolution_name(result.resolution)},
+                          {"series", std::move(series)},
+                          {"units", std::move(units)},
+                          {"stats", std::move(stats)}};
+  if (result.next) response["next"] = encode_cursor(*result.next, query);
+  return response;
 }
 
 nlohmann::json query_error(const std::string& error) {

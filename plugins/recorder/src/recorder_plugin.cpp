@@ -3,7 +3,8 @@
 //
 //   hepek/+/config              entity metadata (retained): which fields to record, their units and state
 //   classes hepek/+/state               states: every recorded numeric field becomes a sample at the state's
-//   "ts" hepek/<id>/request/<req>    a query (see query_protocol.hpp), answered on hepek/<id>/response/<req>
+//   "ts" hepek/<id>/request/<req>    a query (see query_protocol.hpp), answered on hepek/<id>/response/<req>,
+//                               a long history in pages of at most max_points points (each reply < 1 MiB)
 //
 // Samples are buffered and written in batches (batch_size, or every flush_ms of hub time, and on stop); raw
 // samples older than keep_raw_days are pruned hourly, the 15-minute aggregates are kept for ever. Bad input
@@ -30,6 +31,9 @@ namespace {
 constexpr int64_t kPruneEveryMs = 3'600'000;
 constexpr int64_t kSimulationFlushMs = 3'600'000;
 constexpr int kWarningsLoggedPerDevice = 10;
+// A point is at most 54 bytes of JSON (["<24-character time>",<a double in at most 24 characters>],), so a page
+// of 10,000 is at most 540,000 bytes plus the names: well inside the contract's 1 MiB message limit.
+constexpr std::size_t kMaxPagePoints = 10'000;
 
 // "hepek/<device>/<suffix>" -> <device>, or empty when the topic has another shape.
 std::string device_of(std::string_view topic, std::string_view suffix) {
@@ -72,8 +76,9 @@ class Recorder : public Plugin {
         ConfigRow{"keep_raw_days", HEPEK_CONFIG_INTEGER, "10", false,
                   "Days of raw samples kept; 15-minute aggregates are kept for ever"}
             .at_least(1),
-        ConfigRow{"max_points", HEPEK_CONFIG_INTEGER, "100000", false, "Most points one bus query may return"}
-            .at_least(1),
+        ConfigRow{"max_points", HEPEK_CONFIG_INTEGER, "10000", false,
+                  "Most points in one reply (page) of a bus query; more come in further pages"}
+            .between(1, static_cast<double>(kMaxPagePoints)),
     };
   }
   static std::vector<CliCommand> cli_commands() {
@@ -95,15 +100,16 @@ class Recorder : public Plugin {
     const auto batch_size = config.value("batch_size", int64_t{500});
     flush_ms_ = config.value("flush_ms", int64_t{5000});
     const auto keep_raw_days = config.value("keep_raw_days", int64_t{10});
-    const auto max_points = config.value("max_points", int64_t{100000});
+    const auto max_points = config.value("max_points", static_cast<int64_t>(kMaxPagePoints));
     if (batch_size < 1 || batch_size > 1'000'000)
       throw std::invalid_argument(fmt::format("batch_size must be 1..1000000, got {}", batch_size));
     if (flush_ms_ < 1)
       throw std::invalid_argument(fmt::format("flush_ms must be positive, got {}", flush_ms_));
     if (keep_raw_days < 1)
       throw std::invalid_argument(fmt::format("keep_raw_days must be at least 1, got {}", keep_raw_days));
-    if (max_points < 1)
-      throw std::invalid_argument(fmt::format("max_points must be positive, got {}", max_points));
+    if (max_points < 1 || max_points > static_cast<int64_t>(kMaxPagePoints))
+      throw std::invalid_argument(
+          fmt::format("max_points must be 1..{}, got {}", kMaxPagePoints, max_points));
     options_.batch_size = static_cast<std::size_t>(batch_size);
     options_.keep_raw_ms = keep_raw_days * kDayMs;
     max_points_ = static_cast<std::size_t>(max_points);
@@ -208,7 +214,7 @@ class Recorder : public Plugin {
     const std::string response_topic = topics::device(host().id()) + "/response/" + request_id;
     SeriesQuery defaults;
     defaults.timezone = host().timezone().empty() ? "UTC" : host().timezone();
-    defaults.max_points = max_points_;
+    defaults.page_points = max_points_;
     nlohmann::json response;
     const auto query = parse_query_request(message.payload, defaults);
     if (!query) {
@@ -216,18 +222,18 @@ class Recorder : public Plugin {
     } else {
       try {
         const auto result = store_->query(query.value());
-        response = result ? query_response(result.value()) : query_error(result.error());
+        response = result ? query_response(result.value(), query.value()) : query_error(result.error());
       } catch (const std::exception& e) {
         response = query_error(fmt::format("database error: {}", e.what()));
       }
     }
-    std::string text = response.dump();
-    // The broker drops a message over the contract's size limit: say so instead of answering with silence.
+    std::string text = response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // A page is bounded by its points, but field names and units are the devices' own: should a page still be
+    // over the contract's size limit (the broker would drop it), say so instead of answering with silence.
     if (text.size() > json_limits::kMaxBytes)
-      text = query_error(
-                 fmt::format("the reply of {} bytes is over the {}-byte message limit; ask for a shorter "
-                             "range, fewer fields or a coarser resolution",
-                             text.size(), json_limits::kMaxBytes))
+      text = query_error(fmt::format("the reply of {} bytes is over the {}-byte message limit; ask for fewer "
+                                     "fields or a smaller \"limit\"",
+                                     text.size(), json_limits::kMaxBytes))
                  .dump();
     host().publish(response_topic, text, 1, false);
   }
@@ -259,7 +265,7 @@ class Recorder : public Plugin {
   std::string database_name_;
   StoreOptions options_;
   int64_t flush_ms_ = 5000;
-  std::size_t max_points_ = 100'000;
+  std::size_t max_points_ = kMaxPagePoints;
   std::unique_ptr<RecorderStore> store_;
   std::map<std::string, DeviceMetadata> catalog_;
   std::map<std::string, int64_t> warnings_;

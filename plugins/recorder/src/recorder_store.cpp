@@ -1,10 +1,13 @@
 #include "recorder_store.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <map>
 
 #include <SQLiteCpp/Transaction.h>
 #include <fmt/format.h>
+#include <hepek/quote.hpp>
 #include <hepek/storage/private_database.hpp>
 
 #include "aggregate.hpp"
@@ -216,7 +219,8 @@ bool RecorderStore::already_recorded(const std::string& device, int64_t ts_ms) {
 Result<std::vector<SeriesInfo>> RecorderStore::select_series(const SeriesQuery& query) {
   using R = Result<std::vector<SeriesInfo>>;
   const auto available = series_of(query.device);
-  if (available.empty()) return R::failure(fmt::format("no recorded data for device '{}'", query.device));
+  if (available.empty())
+    return R::failure(fmt::format("no recorded data for device '{}'", quote_prefix(query.device, 64)));
   if (query.fields.empty()) return R::success(available);
   std::vector<SeriesInfo> chosen;
   for (const auto& field : query.fields) {
@@ -224,7 +228,7 @@ Result<std::vector<SeriesInfo>> RecorderStore::select_series(const SeriesQuery& 
                                  [&](const SeriesInfo& info) { return info.field == field; });
     if (it == available.end())
       return R::failure(fmt::format("device '{}' has no recorded field '{}' (recorded: {})", query.device,
-                                    field, join(available)));
+                                    quote_prefix(field, 64), join(available)));
     chosen.push_back(*it);
   }
   return R::success(std::move(chosen));
@@ -240,60 +244,96 @@ Result<SeriesSet> RecorderStore::query(const SeriesQuery& query) {
     try {
       zone = date::locate_zone(query.timezone);
     } catch (const std::exception&) {
-      return R::failure(fmt::format("unknown time zone '{}'", query.timezone));
+      return R::failure(fmt::format("unknown time zone '{}'", quote_prefix(query.timezone, 64)));
     }
   }
   auto selected = select_series(query);
   if (!selected) return R::failure(selected.error());
+  const auto& infos = selected.value();
+  std::size_t first = 0;
+  if (query.start) {
+    const auto it = std::find_if(infos.begin(), infos.end(),
+                                 [&](const SeriesInfo& info) { return info.id == query.start->series_id; });
+    if (it == infos.end())
+      return R::failure("the cursor belongs to another query: its series is not asked for");
+    if (query.start->ts_ms < query.from_ms || query.start->ts_ms >= query.to_ms)
+      return R::failure("the cursor belongs to another query: it is outside the time range");
+    first = static_cast<std::size_t>(it - infos.begin());
+  }
   flush();
 
-  SeriesSet result{query.device, query.resolution, {}};
-  std::size_t total_points = 0;
-  auto too_many = [&] {
+  SeriesSet result{query.device, query.resolution, {}, std::nullopt};
+  for (const auto& info : infos) {
+    const Statistic statistic = query.resolution == Resolution::raw       ? Statistic::automatic
+                                : query.statistic != Statistic::automatic ? query.statistic
+                                : info.is_counter()                       ? Statistic::last
+                                                                          : Statistic::mean;
+    result.series.push_back({info.field, info.unit, statistic, {}});
+  }
+  std::size_t room = query.page_points > 0 ? query.page_points : query.max_points;
+  for (std::size_t i = first; i < infos.size() && !result.next; ++i)
+    result.next =
+        read_series(infos[i], query, i == first ? query.start : std::nullopt, zone, room, result.series[i]);
+  if (result.next && query.page_points == 0)
     return R::failure(
         fmt::format("query for device '{}' returns more than {} points; narrow the time range or use a "
                     "coarser resolution",
                     query.device, query.max_points));
-  };
-  for (const auto& info : selected.value()) {
-    Series series{info.field, info.unit, Statistic::automatic, {}};
-    if (query.resolution == Resolution::raw) {
-      SQLite::Statement rows(
-          database_,
-          "SELECT ts_ms, value FROM samples WHERE series_id = ? AND ts_ms >= ? AND ts_ms < ? "
-          "ORDER BY ts_ms, rowid");
-      rows.bind(1, info.id);
-      rows.bind(2, query.from_ms);
-      rows.bind(3, query.to_ms);
-      while (rows.executeStep()) {
-        if (++total_points > query.max_points) return too_many();
-        series.points.push_back({rows.getColumn(0).getInt64(), rows.getColumn(1).getDouble()});
-      }
-    } else {
-      SQLite::Statement rows(database_,
-                             "SELECT bucket_ms, min, max, sum, count, last, last_ts_ms FROM aggregates_15m "
-                             "WHERE series_id = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms");
-      rows.bind(1, info.id);
-      rows.bind(2, query.from_ms);
-      rows.bind(3, query.to_ms);
-      std::vector<Aggregate> quarters;
-      while (rows.executeStep()) {
-        quarters.push_back({rows.getColumn(0).getInt64(), rows.getColumn(1).getDouble(),
-                            rows.getColumn(2).getDouble(), rows.getColumn(3).getDouble(),
-                            rows.getColumn(4).getInt64(), rows.getColumn(5).getDouble(),
-                            rows.getColumn(6).getInt64()});
-      }
-      series.statistic = query.statistic != Statistic::automatic ? query.statistic
-                         : info.is_counter()                     ? Statistic::last
-                                                                 : Statistic::mean;
-      for (const auto& bucket : rollup(quarters, query.resolution, zone)) {
-        if (++total_points > query.max_points) return too_many();
-        series.points.push_back({bucket.bucket_ms, statistic_value(bucket, series.statistic)});
-      }
-    }
-    result.series.push_back(std::move(series));
-  }
   return R::success(std::move(result));
+}
+
+std::optional<PagePosition> RecorderStore::read_series(const SeriesInfo& info, const SeriesQuery& query,
+                                                       const std::optional<PagePosition>& start,
+                                                       const date::time_zone* zone, std::size_t& room,
+                                                       Series& series) {
+  // Rows of the series from the start (or `from`) to `to`: ?1 series, ?2 from, ?3 to.
+  const auto select = [&](const char* sql) {
+    SQLite::Statement rows(database_, sql);
+    rows.bind(1, info.id);
+    rows.bind(2, start ? start->ts_ms : query.from_ms);
+    rows.bind(3, query.to_ms);
+    return rows;
+  };
+  if (query.resolution == Resolution::raw) {
+    // (ts_ms, rowid) >= the start, written so that SQLite walks the (series_id, ts_ms) index from ?2.
+    auto rows = select(
+        "SELECT ts_ms, value, rowid FROM samples WHERE series_id = ?1 AND ts_ms >= ?2 AND ts_ms < ?3 AND "
+        "(ts_ms > ?2 OR rowid >= ?4) ORDER BY ts_ms, rowid");
+    rows.bind(4, start ? start->rowid : std::numeric_limits<int64_t>::min());
+    while (rows.executeStep()) {
+      const int64_t ts_ms = rows.getColumn(0).getInt64();
+      if (room == 0) return PagePosition{info.id, ts_ms, rows.getColumn(2).getInt64()};
+      --room;
+      series.points.push_back({ts_ms, rows.getColumn(1).getDouble()});
+    }
+    return std::nullopt;
+  }
+  auto rows = select(
+      "SELECT bucket_ms, min, max, sum, count, last, last_ts_ms FROM aggregates_15m "
+      "WHERE series_id = ?1 AND bucket_ms >= ?2 AND bucket_ms < ?3 ORDER BY bucket_ms");
+  // Quarters stream into coarse buckets; a page ends only where a coarse bucket does.
+  std::optional<Aggregate> bucket;
+  const auto emit = [&] {
+    if (bucket) series.points.push_back({bucket->bucket_ms, statistic_value(*bucket, series.statistic)});
+    bucket.reset();
+  };
+  while (rows.executeStep()) {
+    const Aggregate quarter{rows.getColumn(0).getInt64(),  rows.getColumn(1).getDouble(),
+                            rows.getColumn(2).getDouble(), rows.getColumn(3).getDouble(),
+                            rows.getColumn(4).getInt64(),  rows.getColumn(5).getDouble(),
+                            rows.getColumn(6).getInt64()};
+    const int64_t coarse = coarse_bucket_start(quarter.bucket_ms, query.resolution, zone);
+    if (!bucket || bucket->bucket_ms != coarse) {
+      emit();
+      if (room == 0) return PagePosition{info.id, quarter.bucket_ms, 0};
+      --room;
+      bucket = Aggregate{};
+      bucket->bucket_ms = coarse;
+    }
+    bucket->merge(quarter);
+  }
+  emit();
+  return std::nullopt;
 }
 
 Result<std::unique_ptr<RecorderStore>> open_existing_store(const std::string& path) {

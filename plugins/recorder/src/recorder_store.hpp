@@ -11,8 +11,8 @@
 //    error.
 //  - prune_raw() deletes raw samples older than the retention; aggregates are never pruned.
 //  - query() flushes first, so it sees everything added so far. Bad queries (unknown device or field, empty
-//  range,
-//    too many points) are errors naming the input; I/O errors throw SQLite::Exception.
+//    range, too many points without paging, a start position outside the query) are errors naming the input; I/O
+//    errors throw SQLite::Exception. A paged query (series_query.hpp) reads only what its page holds.
 // Not thread-safe: one owner (the plugin's event thread, or a CLI command). Other processes may read
 // concurrently.
 #pragma once
@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@
 #include "hepek/result.hpp"
 #include "series_query.hpp"
 #include "state_samples.hpp"
+
+namespace date {
+class time_zone;
+}
 
 namespace hepek::recorder {
 
@@ -84,6 +89,11 @@ class RecorderStore {
  private:
   int64_t series_id(const std::string& device, const std::string& field);
   Result<std::vector<SeriesInfo>> select_series(const SeriesQuery& query);
+  // Appends the points of one series from `start` (else the query's `from`) to `series` while `room` lasts,
+  // counting it down; returns the position of the first point that did not fit, nullopt when the series is done.
+  std::optional<PagePosition> read_series(const SeriesInfo& info, const SeriesQuery& query,
+                                          const std::optional<PagePosition>& start,
+                                          const date::time_zone* zone, std::size_t& room, Series& series);
 
   std::string path_;
   StoreOptions options_;

@@ -24,23 +24,19 @@ int64_t local_day_start(int64_t ts_ms, const date::time_zone* zone) {
 
 }  // namespace
 
-std::vector<Aggregate> rollup(const std::vector<Aggregate>& quarter_hours, Resolution resolution,
-                              const date::time_zone* zone) {
-  if (resolution == Resolution::quarter_hour) return quarter_hours;
-  if (resolution == Resolution::raw)
-    throw std::invalid_argument("rollup: raw is not an aggregate resolution");
-  if (resolution == Resolution::day && !zone) throw std::invalid_argument("rollup: days need a time zone");
-  std::vector<Aggregate> combined;
-  for (const auto& quarter : quarter_hours) {
-    const int64_t start = resolution == Resolution::hour ? hour_start(quarter.bucket_ms)
-                                                         : local_day_start(quarter.bucket_ms, zone);
-    if (combined.empty() || combined.back().bucket_ms != start) {
-      combined.push_back(Aggregate{});
-      combined.back().bucket_ms = start;
-    }
-    combined.back().merge(quarter);
+int64_t coarse_bucket_start(int64_t quarter_ms, Resolution resolution, const date::time_zone* zone) {
+  switch (resolution) {
+    case Resolution::quarter_hour:
+      return quarter_ms;
+    case Resolution::hour:
+      return hour_start(quarter_ms);
+    case Resolution::day:
+      if (!zone) throw std::invalid_argument("coarse_bucket_start: days need a time zone");
+      return local_day_start(quarter_ms, zone);
+    case Resolution::raw:
+      break;
   }
-  return combined;
+  throw std::invalid_argument("coarse_bucket_start: raw is not an aggregate resolution");
 }
 
 double statistic_value(const Aggregate& aggregate, Statistic statistic) {

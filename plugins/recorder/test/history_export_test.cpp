@@ -146,7 +146,8 @@ TEST(CsvExport, QuotesOddFieldNamesAndKeepsDuplicateTimes) {
   SeriesSet result{"dev",
                    Resolution::raw,
                    {{"a,b", "", Statistic::automatic, {{0, 1}, {0, 2}, {1000, 3}}},
-                    {"say \"hi\"", "", Statistic::automatic, {{0, -0.5}}}}};
+                    {"say \"hi\"", "", Statistic::automatic, {{0, -0.5}}}},
+                   std::nullopt};
   std::ostringstream out;
   write_csv(out, result);
   EXPECT_EQ(out.str(),

@@ -40,7 +40,10 @@ TEST(QueryProtocol, BadRequestsNameTheInput) {
   };
   const std::string range = R"("from":"2024-01-01","to":"2024-01-02")";
   const std::vector<std::pair<std::string, std::string>> cases{
-      {"{", "request is not valid JSON"},
+      {"{", "the request is malformed: not valid JSON: [json.exception.parse_error.101]"},
+      {std::string("{}\0{}", 5), "the request is malformed: NUL byte at offset 2 (of 5)"},
+      {R"({"device":"m","device":"n"})",
+       "the request is malformed: key \"device\" given twice in one object"},
       {"[]", "request must be a JSON object"},
       {"{" + range + "}", "\"device\" must be a non-empty string"},
       {R"({"device":"m","to":"2024-01-02"})", "request has no \"from\" time"},
@@ -58,7 +61,7 @@ TEST(QueryProtocol, BadRequestsNameTheInput) {
   for (const auto& [request, error] : cases) {
     const auto query = parse_query_request(request, SeriesQuery{});
     ASSERT_FALSE(query) << request;
-    EXPECT_EQ(query.error(), error) << request;
+    EXPECT_EQ(query.error().substr(0, error.size()), error) << request;
   }
 }
 
@@ -66,8 +69,9 @@ TEST(QueryProtocol, ResponseShape) {
   SeriesSet result{"meter",
                    Resolution::quarter_hour,
                    {{"power", "W", Statistic::mean, {{1'704'067'200'000, 512.5}, {1'704'068'100'000, 0}}},
-                    {"energy", "Wh", Statistic::last, {}}}};
-  const auto json = query_response(result);
+                    {"energy", "Wh", Statistic::last, {}}},
+                   std::nullopt};
+  const auto json = query_response(result, SeriesQuery{});
   EXPECT_EQ(
       json.dump(),
       R"({"device":"meter","ok":true,"resolution":"15m","series":{"energy":[],"power":[["2024-01-01T00:00:00Z",)"

@@ -119,8 +119,41 @@ TEST_F(RecorderPlugin, RecordsMetadataDrivenStatesAndAnswersQueries) {
       bad.dump(),
       R"j({"error":"device 'meter' has no recorded field 'x' (recorded: power_import, energy_import)","ok":false})j");
   hub_.deliver("hepek/recorder/request/q4", "not json");
-  EXPECT_EQ(last_json_on("hepek/recorder/response/q4").dump(),
-            R"({"error":"request is not valid JSON","ok":false})");
+  const auto malformed = last_json_on("hepek/recorder/response/q4");
+  EXPECT_EQ(malformed["ok"], false);
+  EXPECT_EQ(malformed["error"].get<std::string>().rfind("the request is malformed: not valid JSON", 0), 0u)
+      << malformed;
+}
+
+TEST_F(RecorderPlugin, LongHistoryComesInPagesFollowedByCursor) {
+  EXPECT_NE(create({{"max_points", 10001}}).find("max_points"), std::string::npos);  // a page must fit 1 MiB
+  ASSERT_EQ(create({{"max_points", 2}}), "");
+  announce_meter();
+  for (int i = 0; i < 5; ++i)
+    hub_.deliver(
+        "hepek/meter/state",
+        nlohmann::json{{"ts", "2024-01-01T00:0" + std::to_string(i) + ":00Z"}, {"power_import", i}}.dump());
+  nlohmann::json request{{"device", "meter"},
+                         {"fields", {"power_import"}},
+                         {"from", "2024-01-01T00:00:00Z"},
+                         {"to", "2024-01-01T01:00:00Z"}};
+  std::vector<double> values;
+  for (int page = 0; page < 10; ++page) {
+    const auto reply = ask("page" + std::to_string(page), request);
+    ASSERT_EQ(reply["ok"], true) << reply;
+    for (const auto& point : reply["series"]["power_import"]) values.push_back(point[1].get<double>());
+    if (!reply.contains("next")) break;
+    request["cursor"] = reply["next"];
+  }
+  EXPECT_EQ(values, (std::vector<double>{0, 1, 2, 3, 4}));
+
+  request["cursor"] = "1.1.1704067200000.1.0000000000000000";
+  const auto forged = ask("forged", request);
+  EXPECT_EQ(forged["ok"], false);
+  EXPECT_NE(forged["error"].get<std::string>().find("does not fit this query"), std::string::npos) << forged;
+  request["limit"] = 3;
+  request.erase("cursor");
+  EXPECT_NE(ask("limit", request)["error"].get<std::string>().find("from 1 to 2"), std::string::npos);
 }
 
 TEST_F(RecorderPlugin, BatchesByTimerAndStopAndSkipsRetainedRepeats) {

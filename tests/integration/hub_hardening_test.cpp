@@ -19,42 +19,8 @@ namespace {
 
 // The demo's simulated home and recorder; the sims publish once at start and then rarely, so nothing in the
 // data directory changes while the second hub tries to start.
-const char* kQuietHome = R"(
-[[plugin]]
-id = "relay"
-type = "relay"
-backend = "sim"
-default_state = "on"
-
-[[plugin]]
-id = "load"
-type = "sim-load"
-source = "synthetic"
-annual_kwh = 3500.0
-period_s = 3600
-
-[[plugin]]
-id = "pv"
-type = "sim-pv"
-source = "clear-sky"
-kwp = 5.0
-period_s = 3600
-
-[[plugin]]
-id = "battery"
-type = "sim-battery"
-capacity_wh = 10000.0
-max_charge_w = 5000.0
-max_discharge_w = 5000.0
-load = "load"
-pv = "pv"
-relay = "relay"
-period_s = 3600
-
-[[plugin]]
-id = "recorder"
-type = "recorder"
-)";
+const std::string kQuietHome =
+    simulated_home(3600) + "\n[[plugin]]\nid = \"recorder\"\ntype = \"recorder\"\n";
 
 struct FileSnapshot {
   std::string content;

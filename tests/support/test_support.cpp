@@ -533,4 +533,23 @@ std::string write_config(const std::string& directory, int port, const std::stri
   return path;
 }
 
+std::string simulated_home(int period_s, bool grid) {
+  const std::string period = "period_s = " + std::to_string(period_s) + "\n";
+  std::string body =
+      "\n[[plugin]]\nid = \"relay\"\ntype = \"relay\"\nbackend = \"sim\"\ndefault_state = \"on\"\n";
+  body += "\n[[plugin]]\nid = \"load\"\ntype = \"sim-load\"\nsource = \"synthetic\"\nannual_kwh = 3500.0\n" +
+          period;
+  body += "\n[[plugin]]\nid = \"pv\"\ntype = \"sim-pv\"\nsource = \"clear-sky\"\nkwp = 5.0\n" + period;
+  body +=
+      "\n[[plugin]]\nid = \"battery\"\ntype = \"sim-battery\"\ncapacity_wh = 10000.0\nmax_charge_w = 5000.0\n"
+      "max_discharge_w = 5000.0\nload = \"load\"\npv = \"pv\"\nrelay = \"relay\"\n" +
+      period;
+  if (grid)
+    body +=
+        "\n[[plugin]]\nid = \"grid\"\ntype = \"sim-grid\"\nload = \"load\"\npv = \"pv\"\nbattery = "
+        "\"battery\"\n"
+        "relay = \"relay\"\n";
+  return body;
+}
+
 }  // namespace hepek::testing

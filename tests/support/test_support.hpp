@@ -239,4 +239,9 @@ std::unique_ptr<MqttClient> connect_account(const std::string& data_dir, int por
 std::string write_config(const std::string& directory, int port, const std::string& body,
                          const std::string& extra_plugin_dir = {});
 
+// Config tables of the simulated home, for a write_config() body: relay "relay" (sim, on), sim-load "load"
+// (synthetic), sim-pv "pv" (clear sky, 5 kWp) and sim-battery "battery" (10 kWh, 5 kW, on the relay), the sims
+// publishing every `period_s` seconds; with `grid`, sim-grid "grid" netting them (fixed prices).
+std::string simulated_home(int period_s, bool grid = false);
+
 }  // namespace hepek::testing

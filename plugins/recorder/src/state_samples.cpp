@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <hepek/json_limits.hpp>
 #include <hepek/timeseries/iso8601.hpp>
 
 namespace hepek::recorder {
@@ -27,9 +28,11 @@ std::optional<double> number_from_string(const std::string& text) {
 Result<StateSamples> samples_from_state(const DeviceMetadata& device, std::string_view payload,
                                         int64_t fallback_ms) {
   using R = Result<StateSamples>;
-  const nlohmann::json json = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded())
-    return R::failure(fmt::format("state of device '{}' is not valid JSON", device.name));
+  // The same reading as a command's: a NUL byte or a key given twice makes the state ambiguous, not half-read.
+  const auto parsed = json_limits::parse_limited(payload);
+  if (!parsed)
+    return R::failure(fmt::format("state of device '{}' is not valid JSON: {}", device.name, parsed.error()));
+  const nlohmann::json& json = parsed.value();
   if (!json.is_object())
     return R::failure(fmt::format("state of device '{}' is not a JSON object", device.name));
 
@@ -44,7 +47,7 @@ Result<StateSamples> samples_from_state(const DeviceMetadata& device, std::strin
       result.time_from_state = true;
     } else
       result.warning = fmt::format("state of device '{}' has an unreadable \"ts\" {}; using the hub clock",
-                                   device.name, ts->dump());
+                                   device.name, quote_json(*ts, 64));
   }
 
   for (const auto& field : device.fields) {
@@ -62,7 +65,7 @@ Result<StateSamples> samples_from_state(const DeviceMetadata& device, std::strin
     }
     if (!value) {
       if (it->is_string() && !field.numeric) continue;  // text field: not ours to record, not an error
-      result.skipped.push_back(fmt::format("{}: {} is not a number", field.field, it->dump()));
+      result.skipped.push_back(fmt::format("{}: {} is not a number", field.field, quote_json(*it, 64)));
       continue;
     }
     result.samples.push_back({device.name, field.field, result.ts_ms, *value});

@@ -1,7 +1,8 @@
 // Turns one hepek/<device>/state payload into the samples the recorder stores, driven only by entity
 // metadata.
 //
-// Contract: never throws. Garbage (not JSON, not an object) is an error naming the device. Otherwise every
+// Contract: never throws. Garbage (not JSON by json_limits::parse_limited: too deep, a NUL byte, a key twice;
+// not an object) is an error naming the device; values are quoted at most 64 bytes long, as valid UTF-8. Otherwise every
 // field the metadata declares as recorded yields a sample when its value is a number, a boolean (1/0), or,
 // for a field declared numeric, a string holding a finite number; anything else is skipped and listed in
 // `skipped` so the caller can log it. The time is the state's "ts" (ISO 8601) when present and valid, else

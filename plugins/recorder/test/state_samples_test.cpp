@@ -78,5 +78,27 @@ TEST(StateSamples, GarbageIsAnErrorNamingTheDevice) {
   }
 }
 
+TEST(StateSamples, NulBytesDuplicateKeysAndDeepNestingAreErrors) {
+  const std::string deep = std::string(30000, '[') + std::string(30000, ']');
+  for (const std::string& payload : {std::string("{\"power\":1}") + '\0' + "{\"power\":2}",
+                                     std::string(R"({"power":1,"power":2})"), "{\"power\":" + deep + "}"}) {
+    const auto result = samples_from_state(meter(), payload, kNow);
+    ASSERT_FALSE(result) << payload.substr(0, 40);
+    EXPECT_NE(result.error().find("'meter' is not valid JSON: "), std::string::npos) << result.error();
+    EXPECT_LT(result.error().size(), 400u) << result.error();
+  }
+}
+
+TEST(StateSamples, AHugeValueIsQuotedShort) {
+  const std::string huge(500000, 'x');
+  const auto result =
+      samples_from_state(meter(), R"({"ts":")" + huge + R"(","power":")" + huge + R"("})", kNow);
+  ASSERT_TRUE(result) << result.error();
+  EXPECT_LT(result->warning.size(), 200u) << result->warning;
+  EXPECT_NE(result->warning.find("(500002 bytes)"), std::string::npos) << result->warning;
+  ASSERT_EQ(result->skipped.size(), 1u);
+  EXPECT_LT(result->skipped[0].size(), 200u) << result->skipped[0];
+}
+
 }  // namespace
 }  // namespace hepek::recorder

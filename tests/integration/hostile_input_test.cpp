@@ -109,7 +109,7 @@ TEST(HostileInput, EveryMalformedMessageOnEveryWritableTopicIsAnsweredWithAnErro
   const int port = free_port();
   const std::string data_dir = temp.path() + "/data";
   HubProcess hub(write_config(temp.path(), port, config_body(), fixture_plugin_dir()), data_dir);
-  auto admin = connect_account(data_dir, port, "admin", "hostile-admin", 15000);
+  auto admin = connect_account(data_dir, port, "admin", "admin-hostile", 15000);
   ASSERT_TRUE(admin) << hub.log();
   admin->subscribe("hepek/bridge/#");
   admin->subscribe("hepek/+/config");
@@ -120,7 +120,7 @@ TEST(HostileInput, EveryMalformedMessageOnEveryWritableTopicIsAnsweredWithAnErro
       << hub.log();
   // Counts every answer once (one subscription per answer topic, none overlapping), so a missing, late or second
   // answer to any message shows up in the totals even though the admin matches answers one at a time.
-  auto counter = connect_account(data_dir, port, "observer", "hostile-counter", 15000);
+  auto counter = connect_account(data_dir, port, "observer", "observer-hostile-counter", 15000);
   ASSERT_TRUE(counter) << hub.log();
   counter->subscribe("hepek/+/set/result");
   counter->subscribe("hepek/bridge/response/#");
@@ -316,7 +316,7 @@ TEST(HostileInput, EveryMalformedMessageOnEveryWritableTopicIsAnsweredWithAnErro
   // refuses it (not JSON by parse_limited, or not an object: "N states skipped" when it stops) or, a readable
   // object, skips its bad fields.
   const auto credentials = accounts(data_dir);
-  MqttClient pv_account(port, "plugin-pv", credentials["plugin-pv"].get<std::string>(), "hostile-pv");
+  MqttClient pv_account(port, "plugin-pv", credentials["plugin-pv"].get<std::string>(), "plugin-pv-hostile");
   ASSERT_TRUE(pv_account.connected());
   std::string pv_field;
   for (const auto& entity : metadata["pv"]["entities"])

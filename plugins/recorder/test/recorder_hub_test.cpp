@@ -158,7 +158,7 @@ TEST(RecorderInHub, AYearOfQuarterHoursForSeveralSeriesComesInPagesUnderTheMessa
   const std::string config = t::write_config(
       dir.path(), port, "[[plugin]]\nid = \"recorder\"\ntype = \"recorder\"\nkeep_raw_days = 400\n");
   t::HubProcess hub(config, data_dir);
-  auto admin = t::connect_account(data_dir, port, "admin", "paging-test", 15000);
+  auto admin = t::connect_account(data_dir, port, "admin", "admin-paging-test", 15000);
   ASSERT_TRUE(admin) << hub.log();
   admin->subscribe("hepek/recorder/response/#");
   admin->subscribe("hepek/bridge/info");

@@ -284,9 +284,15 @@ nlohmann::json validate_table(const nlohmann::json& values, const nlohmann::json
       if (candidate.key == key) return &candidate;
     return nullptr;
   };
-  for (const auto& [key, written] : values.items()) {
+  for (const auto& item : values.items()) {
+    // Named variables, not structured bindings: the reject lambda captures them (clang 14, the fuzz preset's
+    // compiler, cannot capture a structured binding).
+    const std::string& key = item.key();
+    const nlohmann::json& written = item.value();
+    const std::pair<int64_t, int64_t> position = where(key);
+    const int64_t line = position.first;
+    const int64_t column = position.second;
     const SchemaRow* row = find_row(key);
-    const auto [line, column] = where(key);
     if (!row) {
       errors.push_back(
           {file, line, column,

@@ -1,5 +1,5 @@
 // Bridge service: what the hub says about itself on hepek/bridge/...: info (retained), and the plugins,
-// health and info requests answered on hepek/bridge/response/<name>.
+// health and info requests answered on hepek/bridge/response/<name> (requests read by bridge_request.cpp).
 //
 // Contract: hub thread only. Instance states appear as to_string(InstanceState) ("running", "failed", ...);
 // a malformed or unknown request gets {"ok":false,"error":...}, never silence: a request is empty or a JSON object
@@ -10,7 +10,7 @@
 
 #include <algorithm>
 
-#include "hepek/json_limits.hpp"
+#include "bridge_request.hpp"
 #include "hepek/quote.hpp"
 #include "hepek/topics.hpp"
 #include "hub.hpp"
@@ -23,27 +23,10 @@ using topics::kBridgeRequests;
 
 namespace {
 
-constexpr std::size_t kMaxTransactionBytes = 256;
-
 nlohmann::json bridge_request_names() {
   nlohmann::json names = nlohmann::json::array();
   for (const auto name : kBridgeRequests) names.push_back(std::string(name));
   return names;
-}
-
-// A request's "transaction" as the response echoes it, or the error that makes the request malformed: a string of
-// at most kMaxTransactionBytes bytes or an integer (zigbee2mqtt's convention), so that the echo stays short.
-Result<nlohmann::json> transaction_of(const nlohmann::json& request) {
-  using R = Result<nlohmann::json>;
-  const auto it = request.find("transaction");
-  if (it == request.end()) return R::success(nullptr);
-  if ((it->is_string() && it->get_ref<const std::string&>().size() <= kMaxTransactionBytes &&
-       !it->get_ref<const std::string&>().empty()) ||
-      it->is_number_integer())
-    return R::success(*it);
-  return R::failure(
-      fmt::format("\"transaction\" must be a non-empty string of at most {} bytes or an integer, got {}",
-                  kMaxTransactionBytes, quote_json(*it, 64)));
 }
 
 }  // namespace
@@ -111,45 +94,24 @@ nlohmann::json Hub::health_json() {
 }
 
 void Hub::handle_bridge_request(const std::string& name, const std::string& payload) {
-  nlohmann::json response;
-  nlohmann::json transaction = nullptr;
-  // An empty payload is a request without parameters (as in zigbee2mqtt); anything else must be a JSON object whose
-  // only member is the optional "transaction" (no request takes parameters yet).
-  const auto request = json_limits::parse_limited(payload.empty() ? "{}" : payload);
-  const bool known = std::find(kBridgeRequests.begin(), kBridgeRequests.end(), name) != kBridgeRequests.end();
-  std::string problem;
-  if (!request) {
-    problem = "malformed JSON request: " + request.error();
-  } else if (!request->is_object()) {
-    problem = "the request must be a JSON object (or empty), got " + quote_json(*request, 64);
-  } else if (const auto echo = transaction_of(*request); !echo) {
-    problem = echo.error();
-  } else {
-    transaction = echo.value();
-    for (const auto& [key, value] : request->items())
-      if (key != "transaction" && problem.empty())
-        problem = fmt::format("unknown key \"{}\" in the {} request; it takes only \"transaction\"",
-                              quote_prefix(key, 64), quote_prefix(name, 64));
+  const BridgeRequest request = parse_bridge_request(name, payload);
+  nlohmann::json answer = nlohmann::json::object();
+  switch (request.kind) {
+    case BridgeRequest::Kind::plugins:
+      answer["plugins"] = plugins_json();
+      break;
+    case BridgeRequest::Kind::health:
+      answer = health_json();
+      break;
+    case BridgeRequest::Kind::info:
+      publish_bridge_info();
+      break;
+    case BridgeRequest::Kind::malformed:
+    case BridgeRequest::Kind::unknown:
+      log_warning("bridge", fmt::format("refused the {} request: {}", quote_prefix(name, 64), request.error));
+      break;
   }
-  if (!known) {
-    response = {{"ok", false},
-                {"error", fmt::format("unknown bridge request \"{}\"; known: {}", quote_prefix(name),
-                                      fmt::join(kBridgeRequests, ", "))}};
-  } else if (!problem.empty()) {
-    response = {{"ok", false}, {"error", problem}};
-  } else if (name == "plugins") {
-    response = {{"ok", true}, {"plugins", plugins_json()}};
-  } else if (name == "health") {
-    response = health_json();
-    response["ok"] = true;
-  } else {  // info
-    publish_bridge_info();
-    response = {{"ok", true}};
-  }
-  if (!transaction.is_null()) response["transaction"] = transaction;
-  if (!response["ok"].get<bool>())
-    log_warning("bridge", fmt::format("refused the {} request: {}", quote_prefix(name, 64),
-                                      response["error"].get<std::string>()));
+  const nlohmann::json response = bridge_response(request, std::move(answer));
   if (bridge_)
     bridge_->publish(topics::bridge_response(name),
                      response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 1, false);

@@ -104,6 +104,31 @@ Receipt parse_receipt(const nlohmann::json& json) {
   });
 }
 
+nlohmann::json rpc_result(const std::string& method, const std::string& url, int status,
+                          const std::string& body_text) {
+  const nlohmann::json body = nlohmann::json::parse(body_text, nullptr, /*allow_exceptions=*/false);
+  if (body.is_object() && body.contains("error") && !body["error"].is_null()) {
+    const auto& error = body["error"];
+    std::string message = error.is_object() && error.contains("message") && error["message"].is_string()
+                              ? error["message"].get<std::string>()
+                              : error.dump();
+    const int code = error.is_object() && error.contains("code") && error["code"].is_number_integer()
+                         ? error["code"].get<int>()
+                         : 0;
+    if (error.is_object() && error.contains("data") && !error["data"].is_null())
+      message += fmt::format(" (data: {})", error["data"].dump());
+    throw RpcError(fmt::format("{}: node error {}: {}", method, code, message), code);
+  }
+  if (status != 200)
+    throw RpcError(
+        fmt::format("{} to {}: HTTP status {}: {}", method, url, status, body_text.substr(0, 200)));
+  if (body.is_discarded())
+    throw RpcError(fmt::format("{}: response is not JSON: {}", method, body_text.substr(0, 200)));
+  if (!body.is_object() || !body.contains("result"))
+    throw RpcError(fmt::format("{}: response has no result: {}", method, body.dump().substr(0, 200)));
+  return body["result"];
+}
+
 nlohmann::json call_request_to_json(const CallRequest& request) {
   nlohmann::json json = nlohmann::json::object();
   if (request.from) json["from"] = request.from->lower_hex();
@@ -147,27 +172,7 @@ nlohmann::json RpcClient::call(const std::string& method, nlohmann::json params)
   if (!response)
     throw RpcError(
         fmt::format("{} to {}: request failed: {}", method, url_, httplib::to_string(response.error())));
-  const nlohmann::json body = nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_object() && body.contains("error") && !body["error"].is_null()) {
-    const auto& error = body["error"];
-    std::string message = error.is_object() && error.contains("message") && error["message"].is_string()
-                              ? error["message"].get<std::string>()
-                              : error.dump();
-    const int code = error.is_object() && error.contains("code") && error["code"].is_number_integer()
-                         ? error["code"].get<int>()
-                         : 0;
-    if (error.is_object() && error.contains("data") && !error["data"].is_null())
-      message += fmt::format(" (data: {})", error["data"].dump());
-    throw RpcError(fmt::format("{}: node error {}: {}", method, code, message), code);
-  }
-  if (response->status != 200)
-    throw RpcError(fmt::format("{} to {}: HTTP status {}: {}", method, url_, response->status,
-                               response->body.substr(0, 200)));
-  if (body.is_discarded())
-    throw RpcError(fmt::format("{}: response is not JSON: {}", method, response->body.substr(0, 200)));
-  if (!body.is_object() || !body.contains("result"))
-    throw RpcError(fmt::format("{}: response has no result: {}", method, body.dump().substr(0, 200)));
-  return body["result"];
+  return rpc_result(method, url_, response->status, response->body);
 }
 
 std::uint64_t RpcClient::chain_id() {

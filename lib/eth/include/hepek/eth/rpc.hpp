@@ -124,5 +124,10 @@ uint256 parse_quantity(const nlohmann::json& value, const std::string& field);
 Receipt parse_receipt(const nlohmann::json& json);
 Log parse_log(const nlohmann::json& json);
 nlohmann::json call_request_to_json(const CallRequest& request);
+// The "result" of a JSON-RPC response (HTTP `status`, `body` as received), as call() reads it: RpcError naming
+// `method` for a node error object (its message and code), an HTTP error, a body that is not JSON or one
+// without "result".
+nlohmann::json rpc_result(const std::string& method, const std::string& url, int status,
+                          const std::string& body);
 
 }  // namespace hepek::eth

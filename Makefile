@@ -2,10 +2,12 @@
 #   make demo   build and run the hub on its embedded default config (Ctrl-C stops it; DEMO_ARGS="--for 90s")
 #   make test   build and run every test in the release build, then unit+integration again under ASan/UBSan
 #   make bench  build and run the benchmarks; JSON figures on stdout
-.PHONY: deps build demo test test-release test-asan test-fuzz bench format format-check clean
+#   make fuzz-long FUZZ_SECONDS=600   every libFuzzer target for that long, one after the other; prints the table
+.PHONY: deps build demo test test-release test-asan test-fuzz fuzz-long bench format format-check clean
 
 JOBS ?= 2
 DEMO_ARGS ?=
+FUZZ_SECONDS ?= 600
 
 deps:
 	scripts/install-deps
@@ -25,11 +27,17 @@ test-asan: deps
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan
 
-# The DSMR parser's libFuzzer target (clang-14), a short seeded CI run; see plugins/meter-dsmr/README.md for long runs.
+# Every libFuzzer target (clang-14, preset fuzz; cmake/HepekFuzzing.cmake), a short seeded run each (CTest label fuzz).
 test-fuzz: deps
 	cmake --preset fuzz >/dev/null
-	cmake --build --preset fuzz -j $(JOBS) --target fuzz_dsmr
-	ctest --test-dir build/fuzz -R fuzz --output-on-failure
+	cmake --build --preset fuzz -j $(JOBS) --target fuzz_all
+	ctest --preset fuzz -j $(JOBS)
+
+# A long run of every target (FUZZ_SECONDS each, seed 1; logs and new inputs in build/fuzz/fuzz-long/).
+fuzz-long: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS) --target fuzz_all
+	scripts/fuzz-long build/fuzz $(FUZZ_SECONDS)
 
 test: test-release test-asan test-fuzz
 

@@ -98,3 +98,24 @@ TEST(Quote, ReplacesWhatIsNotUtf8AndKeepsWhatIs) {
 }
 
 }  // namespace
+
+// Found by fuzz_core_bridge_request: nlohmann's parse error quotes the bad token raw, so a request of one 0xFF byte
+// produced an error text that is not UTF-8, and the hub's reply (dumped strictly) threw out of its event loop. The
+// error is valid UTF-8 now, and quotes at most a short prefix of a long bad token.
+TEST(JsonLimits, ParseErrorsAreValidUtf8AndShort) {
+  const auto invalid = limits::parse_limited("\xff");
+  ASSERT_FALSE(invalid);
+  EXPECT_NE(invalid.error().find("not valid JSON: [json.exception.parse_error.101]"), std::string::npos)
+      << invalid.error();
+  const nlohmann::json reply{{"error", invalid.error()}};
+  EXPECT_NO_THROW((void)reply.dump());
+  EXPECT_NE(invalid.error().find("\xEF\xBF\xBD"), std::string::npos) << "0xFF is shown as U+FFFD";
+  const auto long_token = limits::parse_limited("[\"" + std::string(100000, 'x') + "\\q\"]");
+  ASSERT_FALSE(long_token);
+  EXPECT_LT(long_token.error().size(), 300u) << long_token.error();
+  EXPECT_EQ(hepek::quote_prefix("a\xC3"
+                                "b\xff"),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD");
+}
+

@@ -47,3 +47,12 @@ TEST(BridgeRequest, AReplyToBytesThatAreNotUtf8CanBePublished) {
   }
 }
 }  // namespace
+
+namespace {
+// Found by fuzz_core_bridge_request: "1e400" threw nlohmann's out_of_range through parse_limited().
+TEST(BridgeRequest, ANumberBeyondDoubleIsAMalformedRequest) {
+  const auto response = bridge_response(parse_bridge_request("info", "1e400"), {});
+  EXPECT_EQ(response["ok"], false);
+  EXPECT_NE(response["error"].get<std::string>().find("number overflow"), std::string::npos) << response.dump();
+}
+}  // namespace

@@ -119,3 +119,15 @@ TEST(JsonLimits, ParseErrorsAreValidUtf8AndShort) {
             "b\xEF\xBF\xBD");
 }
 
+// Found by fuzz_core_bridge_request: a number beyond the range of a double ("1e400") makes nlohmann throw
+// out_of_range (406), not parse_error, and it escaped parse_limited(): a bridge request "1e400" from any account
+// ended the hub, and `hepek eth sign-tx --tx 1e400` aborted.
+TEST(JsonLimits, ANumberBeyondDoubleIsAnError) {
+  for (const char* text : {"1e400", "[-1e999]", "{\"a\":55551e308308}"}) {
+    const auto parsed = limits::parse_limited(text);
+    ASSERT_FALSE(parsed) << text;
+    EXPECT_NE(parsed.error().find("not valid JSON: [json.exception.out_of_range.406] number overflow"),
+              std::string::npos)
+        << parsed.error();
+  }
+}

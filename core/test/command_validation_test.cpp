@@ -68,6 +68,40 @@ TEST(CommandValidation, QuotesAtMostAShortPrefixOfAHugeKeyOrValue) {
   EXPECT_EQ(hepek::quote_prefix("short"), "short");
 }
 
+// Found by fuzz_sdk_command: a plugin announces any JSON object as metadata; an enum schema without "values" made
+// validate_command() index a missing key (an assertion, undefined behaviour in a release build), and a bound or
+// a "field" of the wrong type threw out of the hub's event loop. Each is now an error reply.
+TEST(CommandValidation, MalformedMetadataRejectsTheCommandWithoutThrowing) {
+  auto device = [](const char* entities) {
+    return nlohmann::json::parse(std::string(R"({"entities":)") + entities + "}");
+  };
+  EXPECT_NE(
+      hepek::validate_command(device(R"([{"field":"state","command":{"type":"enum","vlaues":["on"]}}])"),
+                              R"({"state":"on"})")
+          .find("\"state\" has a malformed command schema in the device metadata: an enum without a "
+                "\"values\" array"),
+      std::string::npos);
+  EXPECT_NE(hepek::validate_command(device(R"([{"field":"w","command":{"type":"number","min":"0"}}])"),
+                                    R"({"w":1})")
+                .find("\"min\" is not a number"),
+            std::string::npos);
+  EXPECT_NE(hepek::validate_command(device(R"([{"field":"w","command":{"type":7}}])"), R"({"w":1})")
+                .find("no string \"type\""),
+            std::string::npos);
+  EXPECT_NE(
+      hepek::validate_command(device(R"([{"field":"w","command":[]}])"), R"({"w":1})").find("not an object"),
+      std::string::npos);
+  EXPECT_NE(hepek::validate_command(device(R"([{"field":"s","command":{"type":"string","max_length":-1}}])"),
+                                    R"({"s":"x"})")
+                .find("\"max_length\" is not a non-negative integer"),
+            std::string::npos);
+  // An entity that is not an object, or whose field is not a string, is not writable.
+  EXPECT_NE(
+      hepek::validate_command(device(R"([7, {"field":5,"command":{"type":"boolean"}}])"), R"({"5":true})")
+          .find("\"5\" is not a writable field of this device; writable fields: (none)"),
+      std::string::npos);
+}
+
 TEST(EntityMetadata, CarriesHomeAssistantVocabulary) {
   const auto json = battery();
   EXPECT_EQ(json["device"], "battery");

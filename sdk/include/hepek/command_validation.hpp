@@ -5,7 +5,10 @@
 // naming the first offending key and what was expected. Pure function, header-only. A message quotes at most
 // kQuotedPrefix bytes of a key or value (then "… (N bytes)", hepek/quote.hpp), so a huge rejected command gets a
 // short reply. The payload is parsed by json_limits::parse_limited: deep, huge, NUL bytes and duplicate keys are
-// malformed (a number too large for a double, 1e400, is a parse error there too).
+// malformed (a number too large for a double, 1e400, is a parse error there too). Metadata is any JSON object (a
+// plugin announces it): an entity without a string "field" is not writable, and a malformed command schema (no
+// string "type", a bound that is not a number, an enum without "values") rejects the command with a message saying
+// so; nothing here throws.
 #pragma once
 
 #include <string>
@@ -28,9 +31,27 @@ inline std::string join_keys(const nlohmann::json& writable) {
   return out.empty() ? "(none)" : out;
 }
 
+// What is wrong with a command schema from the device metadata ("" when nothing): the metadata comes from a
+// plugin as any JSON object, so its shape is checked here rather than trusted.
+inline std::string schema_problem(const std::string& key, const nlohmann::json& schema) {
+  const std::string where =
+      "\"" + quote_prefix(key) + "\" has a malformed command schema in the device metadata: ";
+  if (!schema.is_object()) return where + "not an object";
+  if (!schema.contains("type") || !schema["type"].is_string()) return where + "no string \"type\"";
+  for (const char* bound : {"min", "max"})
+    if (schema.contains(bound) && !schema[bound].is_number())
+      return where + "\"" + bound + "\" is not a number";
+  if (schema["type"] == "enum" && (!schema.contains("values") || !schema["values"].is_array()))
+    return where + "an enum without a \"values\" array";
+  if (schema.contains("max_length") && !schema["max_length"].is_number_unsigned())
+    return where + "\"max_length\" is not a non-negative integer";
+  return {};
+}
+
 inline std::string check_value(const std::string& key, const nlohmann::json& schema,
                                const nlohmann::json& value) {
-  const std::string type = schema.value("type", "");
+  if (std::string problem = schema_problem(key, schema); !problem.empty()) return problem;
+  const std::string type = schema["type"].get<std::string>();
   auto range_error = [&](double number) -> std::string {
     if (schema.contains("min") && number < schema["min"].get<double>())
       return "\"" + quote_prefix(key) + "\": " + quote_json(value) + " is below the minimum " +
@@ -60,7 +81,8 @@ inline std::string check_value(const std::string& key, const nlohmann::json& sch
       for (const auto& option : allowed)
         if (option == value) return {};
     }
-    return "\"" + quote_prefix(key) + "\" must be one of " + allowed.dump() + ", got " + quote_json(value);
+    return "\"" + quote_prefix(key) + "\" must be one of " + quote_json(allowed) + ", got " +
+           quote_json(value);
   }
   if (type == "string") {
     if (!value.is_string()) return "\"" + quote_prefix(key) + "\" must be a string, got " + quote_json(value);
@@ -69,7 +91,8 @@ inline std::string check_value(const std::string& key, const nlohmann::json& sch
       return "\"" + quote_prefix(key) + "\" is longer than " + schema["max_length"].dump() + " characters";
     return {};
   }
-  return "\"" + quote_prefix(key) + "\" has an unknown command type \"" + type + "\" in the device metadata";
+  return "\"" + quote_prefix(key) + "\" has an unknown command type \"" + quote_prefix(type) +
+         "\" in the device metadata";
 }
 }  // namespace detail
 
@@ -78,7 +101,8 @@ inline nlohmann::json writable_fields(const nlohmann::json& metadata) {
   nlohmann::json writable = nlohmann::json::object();
   if (!metadata.contains("entities") || !metadata["entities"].is_array()) return writable;
   for (const auto& entity : metadata["entities"])
-    if (entity.contains("command") && entity.contains("field"))
+    if (entity.is_object() && entity.contains("command") && entity.contains("field") &&
+        entity["field"].is_string())
       writable[entity["field"].get<std::string>()] = entity["command"];
   return writable;
 }

@@ -10,15 +10,18 @@ namespace {
 RegularSpec price_spec() {
   RegularSpec spec;
   spec.duplicates = DuplicatePolicy::keep_maximum;
-  spec.fill_gap = [](const RegularSeries& series, std::size_t column, std::size_t slot) {
+  // The higher of the slot before (known or already filled) and the next known slot. Slots come in ascending
+  // order, so the next known slot is searched once per gap, not once per slot: a gap of n slots costs O(n), not
+  // O(n^2) (a three-row file with a years-long gap at minute resolution took minutes before).
+  spec.fill_gap = [next_known = std::size_t{0}](const RegularSeries& series, std::size_t column,
+                                                std::size_t slot) mutable {
     const auto& values = series.columns[column];
-    double fill = values[slot - 1];  // the slot before is known or already filled
-    for (std::size_t k = slot + 1; k < values.size(); ++k)
-      if (!series.filled[k]) {
-        fill = std::max(fill, values[k]);
-        break;
-      }
-    return fill;
+    if (next_known <= slot) {
+      next_known = slot + 1;
+      while (next_known < values.size() && series.filled[next_known]) ++next_known;
+    }
+    const double before = values[slot - 1];
+    return next_known < values.size() ? std::max(before, values[next_known]) : before;
   };
   return spec;
 }

@@ -63,7 +63,9 @@ RegularSeries to_regular_series(CsvTable table, const RegularSpec& spec) {
                                  row.line, format_iso8601(row.time.unix_s, row.time.offset_minutes), step,
                                  unique.front().line));
   const std::size_t slots = static_cast<std::size_t>((unique.back().time.unix_s - series.start_s) / step) + 1;
-  if (slots > 50'000'000) throw CsvError(fmt::format("{}: time span too long for its resolution", name));
+  if (slots > kMaxSlots)
+    throw CsvError(fmt::format("{}: rows from line {} to line {} span {} slots of {} s, more than {}", name,
+                               unique.front().line, unique.back().line, slots, step, kMaxSlots));
   const std::size_t column_count = unique.front().values.size();
   series.columns.assign(column_count, std::vector<double>(slots, 0.0));
   series.filled.assign(slots, 1);

@@ -90,6 +90,20 @@ TEST(PriceCsv, ALongGapIsFilledInOnePass) {
   EXPECT_DOUBLE_EQ(series.series.columns[0][140257], 10);
 }
 
+// Found by fuzz_timeseries_csv: three rows, minutes apart and then centuries on, made a series of tens of millions
+// of slots (gigabytes). A file spans at most kMaxSlots slots.
+TEST(PriceCsv, AFileSpanningTooManySlotsIsRefused) {
+  const std::string error = error_of(
+      "time,price_eur_per_mwh\n"
+      "2023-10-29T00:00:00+02:00,5.34\n"
+      "2023-10-29T01:00:00+02:00,-2.76\n"
+      "2823-10-29T02:00:00+02:00,-1.93\n");
+  EXPECT_NE(
+      error.find("prices.csv: rows from line 2 to line 4 span 7012659 slots of 3600 s, more than 5000000"),
+      std::string::npos)
+      << error;
+}
+
 TEST(PriceCsv, DuplicatesKeepTheHigherPriceAndAreCounted) {
   const auto series = prices(
       "time,price_eur_per_mwh\n"

@@ -5,7 +5,8 @@
 // the spec's policy. The resolution is the smallest spacing between distinct instants (hourly, 15 min, any),
 // and every instant must lie on that grid; DST days are just UTC instants, so 23- and 25-hour days need
 // nothing special. Missing slots are gaps: counted, flagged and filled by the spec's policy. Throws CsvError
-// naming file:line (no rows, rows less than a minute apart, a row off the grid). Pure, thread-safe.
+// naming file:line (no rows, rows less than a minute apart, a row off the grid, more than kMaxSlots slots from
+// the first row to the last). Pure, thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +37,10 @@ struct RegularSeries {
   // Column c at t, clamped to the first and last slot outside the series.
   double value_at(std::size_t column, std::int64_t t) const;
 };
+
+// At most this many slots from the first row to the last (9.5 years of minutes, 142 years of quarter hours): a
+// few rows far apart in a file must not make the reader allocate gigabytes of gap.
+inline constexpr std::size_t kMaxSlots = 5'000'000;
 
 enum class DuplicatePolicy { keep_maximum, keep_first };
 

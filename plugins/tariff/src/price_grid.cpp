@@ -55,16 +55,19 @@ PriceGrid grid_from_points(const std::vector<SpotPoint>& points, std::int64_t st
     grid.offset_minutes[k] = point.offset_minutes;
   }
   // Gaps: the offset carries forward; prices from the nearest known slots on both sides (the first and last
-  // slots are always known).
+  // slots are always known). The next known slot is searched once per gap, so a gap of n slots costs O(n).
   std::size_t previous_known = 0;
+  std::size_t next_known = 0;
   for (std::size_t k = 1; k < slots; ++k) {
     if (!grid.filled[k]) {
       previous_known = k;
       continue;
     }
     grid.offset_minutes[k] = grid.offset_minutes[k - 1];
-    std::size_t next_known = k + 1;
-    while (grid.filled[next_known]) ++next_known;
+    if (next_known <= k) {
+      next_known = k + 1;
+      while (grid.filled[next_known]) ++next_known;
+    }
     grid.high[k] = std::max(grid.high[previous_known], grid.high[next_known]);
     grid.low[k] = std::min(grid.low[previous_known], grid.low[next_known]);
   }

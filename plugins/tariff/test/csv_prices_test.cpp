@@ -93,6 +93,27 @@ TEST(CsvPrices, GapsAreFlaggedAndFilledConservatively) {
   EXPECT_EQ(quarter.low[2], eur("60"));
 }
 
+// Found by fuzz_tariff_csv_prices (a timeout): grid_from_points searched the next known slot anew for every slot
+// of a gap, O(n^2) in its length; this file's one-year gap of quarter hours (35,000 slots) took minutes under the
+// fuzzer. It fills in one pass now, conservatively as before.
+TEST(CsvPrices, ALongGapIsFilledInOnePass) {
+  const auto grid = read_csv_prices(
+                        "time,price_eur_per_mwh\n"
+                        "2023-01-01T00:00:00Z,10.5\n"
+                        "2023-01-01T00:15:00Z,-3\n"
+                        "2023-01-01T00:45:00Z,7\n"
+                        "2024-01-01T00:45:00Z,9\n",
+                        "gap.csv")
+                        .grid;
+  ASSERT_EQ(grid.size(), 35044u);
+  EXPECT_EQ(grid.gaps(), 35040);
+  EXPECT_EQ(grid.high[2], eur("7"));  // between -3 and 7
+  EXPECT_EQ(grid.low[2], eur("-3"));
+  EXPECT_EQ(grid.high[4], eur("9"));  // between 7 and 9
+  EXPECT_EQ(grid.low[35042], eur("7"));
+  EXPECT_EQ(grid.high[35043], eur("9"));
+}
+
 TEST(CsvPrices, IdenticalDuplicatesAreDroppedConflictingOnesResolvedConservatively) {
   const auto prices = read_csv_prices_file(kData + "duplicates.csv");
   // 01:00 appears as "70.00" and "70.0"; 00:00+02:00 again as 22:00Z: identical, dropped.

@@ -198,6 +198,13 @@ SignedTransaction decode_raw_transaction(ByteView raw) {
     throw RlpError(fmt::format("transaction type 0x{:02x} is not supported", raw[0]));
   }
   if (!is_low_s(signed_tx.signature.s)) throw SignatureError("transaction signature has a high s value");
+  // What validate() refuses (a zero chain id, a priority fee above the max fee) could be neither re-encoded nor
+  // hashed: raw(), hash() and sender() would throw later. Refuse it here.
+  try {
+    validate(tx);
+  } catch (const std::invalid_argument& error) {
+    throw RlpError(fmt::format("transaction: {}", error.what()));
+  }
   return signed_tx;
 }
 

@@ -100,6 +100,40 @@ TEST(Transaction, DecodeRejectsHighSAndGarbage) {
   EXPECT_THROW(decode_raw_transaction(raw), RlpError);
 }
 
+// Found by fuzz_eth_rlp: a well-formed, low-s type 2 transaction whose priority fee exceeds its max fee (or a legacy
+// one with v = 35, chain id 0) decoded, and then raw(), hash() and sender() threw std::invalid_argument from
+// validate(). The decoder refuses it with an RlpError naming the field.
+TEST(Transaction, DecodeRefusesWhatValidateRefuses) {
+  const PrivateKey key =
+      PrivateKey::from_hex("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+  // The fields of a good signed transaction, one of them changed, encoded again (raw() would refuse to).
+  auto reencoded = [](const Bytes& raw, std::size_t field, const uint256& value) {
+    const bool typed = raw[0] == 0x02;
+    RlpItem list = rlp_decode(ByteView(raw).subspan(typed ? 1 : 0));
+    list.items[field] = RlpItem::uint(value);
+    Bytes out = typed ? Bytes{0x02} : Bytes{};
+    const Bytes encoded = rlp_encode(list);
+    out.insert(out.end(), encoded.begin(), encoded.end());
+    return out;
+  };
+  const Bytes typed = sign_transaction(sample_1559(), key).raw();
+  const Bytes priority_above_max = reencoded(typed, 2, parse_uint256("3000000001"));
+  try {
+    decode_raw_transaction(priority_above_max);
+    ADD_FAILURE() << "decoded a priority fee above the max fee";
+  } catch (const RlpError& error) {
+    EXPECT_NE(std::string(error.what()).find("transaction: tx.maxPriorityFeePerGas: 3000000001 exceeds"),
+              std::string::npos)
+        << error.what();
+  }
+  Transaction legacy;
+  legacy.type = 0;
+  legacy.gas_price = 1;
+  legacy.to = Address::parse("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+  const Bytes chain_zero = reencoded(sign_transaction(legacy, key).raw(), 6, 35);  // v = 35: chain id 0
+  EXPECT_THROW(decode_raw_transaction(chain_zero), RlpError);
+}
+
 TEST(TransactionJson, AcceptsNumbersDecimalAndHexStrings) {
   const auto tx = transaction_from_json(nlohmann::json::parse(R"({
     "type": 2, "chainId": "0x7a69", "nonce": "3", "gas": 21000, "maxFeePerGas": "0x77359400",

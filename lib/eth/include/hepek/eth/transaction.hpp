@@ -10,7 +10,8 @@
 // and throws
 //   std::invalid_argument naming the field; raw() is the network encoding eth_sendRawTransaction takes;
 //   hash() is the transaction hash (keccak of raw()).
-// - decode_raw_transaction() strictly decodes either type and checks the signature (low-s); sender() recovers
+// - decode_raw_transaction() strictly decodes either type, checks the signature (low-s) and the fields as
+//   validate() does (RlpError otherwise), so what it returns re-encodes to the same bytes; sender() recovers
 // the
 //   signer's address.
 #pragma once

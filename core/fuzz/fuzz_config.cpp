@@ -20,7 +20,8 @@ namespace hc = hepek::core;
 
 namespace {
 
-hc::SchemaRow row(std::string key, hepek_config_type type, std::string default_literal, bool required = false) {
+hc::SchemaRow row(std::string key, hepek_config_type type, std::string default_literal,
+                  bool required = false) {
   return hc::SchemaRow(std::move(key), type, std::move(default_literal), required, "a fuzzed key");
 }
 
@@ -84,14 +85,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     HEPEK_FUZZ_CHECK(config.step_s >= 1 && config.step_s <= 86400, "step_s is within 1..86400");
     HEPEK_FUZZ_CHECK(config.port >= 1 && config.port <= 65535, "port is within 1..65535");
     HEPEK_FUZZ_CHECK(config.keepalive_s >= 1 && config.keepalive_s <= 3600, "keepalive_s is within 1..3600");
-    HEPEK_FUZZ_CHECK(std::isfinite(config.latitude) && std::fabs(config.latitude) <= 90, "latitude is finite");
-    HEPEK_FUZZ_CHECK(std::isfinite(config.longitude) && std::fabs(config.longitude) <= 180, "longitude is finite");
+    HEPEK_FUZZ_CHECK(std::isfinite(config.latitude) && std::fabs(config.latitude) <= 90,
+                     "latitude is finite");
+    HEPEK_FUZZ_CHECK(std::isfinite(config.longitude) && std::fabs(config.longitude) <= 180,
+                     "longitude is finite");
   }
   for (const auto& instance : config.plugins) {
     std::vector<hc::ConfigError> errors;
-    const nlohmann::json settings =
-        hc::validate_table(instance.settings, instance.positions, plugin_schema(), "[[plugin]] " + instance.id,
-                           "fuzz.toml", instance.line, instance.column, errors, "/etc/hepek");
+    const nlohmann::json settings = hc::validate_table(instance.settings, instance.positions, plugin_schema(),
+                                                       "[[plugin]] " + instance.id, "fuzz.toml",
+                                                       instance.line, instance.column, errors, "/etc/hepek");
     check_errors(errors);
     HEPEK_FUZZ_CHECK(hepek::testing::dumps_strictly(settings), "validated settings reach the plugin as JSON");
   }

@@ -53,6 +53,7 @@ namespace {
 TEST(BridgeRequest, ANumberBeyondDoubleIsAMalformedRequest) {
   const auto response = bridge_response(parse_bridge_request("info", "1e400"), {});
   EXPECT_EQ(response["ok"], false);
-  EXPECT_NE(response["error"].get<std::string>().find("number overflow"), std::string::npos) << response.dump();
+  EXPECT_NE(response["error"].get<std::string>().find("number overflow"), std::string::npos)
+      << response.dump();
 }
 }  // namespace

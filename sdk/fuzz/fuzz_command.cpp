@@ -22,13 +22,13 @@ const nlohmann::json& built_in_device() {
   static const nlohmann::json metadata = [] {
     hepek::Entity label{"label", "", "", "", "", hepek::CommandSchema{"string", {}, {}, {}, 16}};
     label.recorded = false;
-    return hepek::Device{"device",
-                         "Every command type",
-                         {hepek::sensor("soc", "%", "battery", "measurement"),
-                          hepek::number_command("setpoint_w", -5000, 5000, "W", "power"),
-                          hepek::integer_command("position", 0, 100, "%"),
-                          hepek::enum_command("mode", {"auto", "manual"}), hepek::boolean_command("enabled"),
-                          label}}
+    return hepek::Device{
+        "device",
+        "Every command type",
+        {hepek::sensor("soc", "%", "battery", "measurement"),
+         hepek::number_command("setpoint_w", -5000, 5000, "W", "power"),
+         hepek::integer_command("position", 0, 100, "%"), hepek::enum_command("mode", {"auto", "manual"}),
+         hepek::boolean_command("enabled"), label}}
         .to_json();
   }();
   return metadata;

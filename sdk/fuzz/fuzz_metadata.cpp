@@ -28,11 +28,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   hi::DeviceDirectory directory;
   directory.on_config("device", payload);
-  const auto reparsed = config.is_discarded()
-                            ? config
-                            : nlohmann::json::parse(config.dump(-1, ' ', false,
-                                                                nlohmann::json::error_handler_t::replace),
-                                                    nullptr, false);
+  const auto reparsed =
+      config.is_discarded()
+          ? config
+          : nlohmann::json::parse(config.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                                  nullptr, false);
   for (const auto& spec : hi::catalogue()) {
     std::vector<std::string> roles{""};
     roles.insert(roles.end(), spec.roles.begin(), spec.roles.end());

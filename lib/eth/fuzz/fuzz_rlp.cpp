@@ -38,8 +38,9 @@ void check_item(he::ByteView input) {
   }
   read_leaves(item);
   const he::Bytes encoded = he::rlp_encode(item);
-  HEPEK_FUZZ_CHECK(encoded.size() == input.size() && std::equal(encoded.begin(), encoded.end(), input.begin()),
-                   "a decoded RLP item re-encodes to its input");
+  HEPEK_FUZZ_CHECK(
+      encoded.size() == input.size() && std::equal(encoded.begin(), encoded.end(), input.begin()),
+      "a decoded RLP item re-encodes to its input");
 }
 
 void check_transaction(he::ByteView input) {

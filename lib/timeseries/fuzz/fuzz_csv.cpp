@@ -24,9 +24,10 @@ void check_series(const ht::RegularSeries& series) {
     HEPEK_FUZZ_CHECK(column.size() == series.size(), "one value per slot");
     for (std::size_t k = 0; k < column.size(); ++k) {
       HEPEK_FUZZ_CHECK(std::isfinite(column[k]), "values are finite");
-      if (k < 64) HEPEK_FUZZ_CHECK(series.slot(series.start_s + static_cast<std::int64_t>(k) * series.step_s) ==
-                                       static_cast<std::int64_t>(k),
-                                   "every slot is found at its own time");
+      if (k < 64)
+        HEPEK_FUZZ_CHECK(series.slot(series.start_s + static_cast<std::int64_t>(k) * series.step_s) ==
+                             static_cast<std::int64_t>(k),
+                         "every slot is found at its own time");
     }
   }
 }

@@ -30,8 +30,9 @@ void check(std::string_view text, const ht::Iso8601Rules& rules) {
   }
   HEPEK_FUZZ_CHECK(instant->millis >= 0 && instant->millis <= 999, "milliseconds are 0..999");
   const auto again = ht::parse_iso8601(ht::format_iso8601(instant->unix_s, instant->offset_minutes));
-  HEPEK_FUZZ_CHECK(again && again->unix_s == instant->unix_s && again->offset_minutes == instant->offset_minutes,
-                   "format_iso8601 parses back to the same instant and offset");
+  HEPEK_FUZZ_CHECK(
+      again && again->unix_s == instant->unix_s && again->offset_minutes == instant->offset_minutes,
+      "format_iso8601 parses back to the same instant and offset");
   const auto utc = ht::parse_iso8601(ht::format_iso8601_ms(instant->unix_ms(), ht::Milliseconds::always));
   HEPEK_FUZZ_CHECK(utc && utc->unix_ms() == instant->unix_ms(), "format_iso8601_ms parses back the same");
 }

@@ -51,7 +51,8 @@ void check_tariff(const nlohmann::json& json) {
       he::PrivateKey::from_hex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
   tariff.sign(key);
   HEPEK_FUZZ_CHECK(tariff.verify(key.address()).empty(), "a signed tariff verifies");
-  const hg::SignedTariff read_back = hg::SignedTariff::from_json(nlohmann::json::parse(tariff.to_json().dump()));
+  const hg::SignedTariff read_back =
+      hg::SignedTariff::from_json(nlohmann::json::parse(tariff.to_json().dump()));
   HEPEK_FUZZ_CHECK(read_back.verify(key.address()).empty(), "it still verifies after a round trip");
   tariff.base_units_per_kwh += 1;
   HEPEK_FUZZ_CHECK(!tariff.verify(key.address()).empty(), "another price does not verify");

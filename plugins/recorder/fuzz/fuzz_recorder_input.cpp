@@ -39,7 +39,8 @@ void check_state(const hr::DeviceMetadata& metadata, std::string_view payload) {
   const auto state = hr::samples_from_state(metadata, payload, 1700000000000);
   if (!state) return;
   HEPEK_FUZZ_CHECK(state->warning.size() <= kShort, "a state warning quotes a short prefix");
-  for (const auto& skipped : state->skipped) HEPEK_FUZZ_CHECK(skipped.size() <= kShort, "a skip note is short");
+  for (const auto& skipped : state->skipped)
+    HEPEK_FUZZ_CHECK(skipped.size() <= kShort, "a skip note is short");
   for (const auto& sample : state->samples) {
     const hr::FieldMetadata* field = metadata.find(sample.field);
     HEPEK_FUZZ_CHECK(field && field->recorded, "only recorded fields are sampled");

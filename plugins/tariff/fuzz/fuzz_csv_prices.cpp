@@ -20,7 +20,8 @@ void check(const std::string& text, ht::ConflictPolicy policy) {
   try {
     prices = ht::read_csv_prices(text, "fuzz.csv", policy);
   } catch (const std::invalid_argument& error) {
-    HEPEK_FUZZ_CHECK(std::string_view(error.what()).rfind("fuzz.csv", 0) == 0, "a price file error names the file");
+    HEPEK_FUZZ_CHECK(std::string_view(error.what()).rfind("fuzz.csv", 0) == 0,
+                     "a price file error names the file");
     return;
   }
   const ht::PriceGrid& grid = prices.grid;
@@ -32,7 +33,8 @@ void check(const std::string& text, ht::ConflictPolicy policy) {
   for (std::size_t k = 0; k < grid.size(); ++k) {
     HEPEK_FUZZ_CHECK(grid.high[k] >= grid.low[k], "a slot's import spot is never below its export spot");
     gaps += grid.filled[k];
-    if (policy == ht::ConflictPolicy::reject) HEPEK_FUZZ_CHECK(!grid.conflicting[k], "reject keeps no conflict");
+    if (policy == ht::ConflictPolicy::reject)
+      HEPEK_FUZZ_CHECK(!grid.conflicting[k], "reject keeps no conflict");
   }
   HEPEK_FUZZ_CHECK(gaps == grid.gaps(), "gaps() counts the filled slots");
 }

@@ -63,7 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto again = read_back(message);
   HEPEK_FUZZ_CHECK(again.canonical_text() == message.canonical_text() && again.signature == message.signature,
                    "a price message survives its JSON form");
-  HEPEK_FUZZ_CHECK(again.verify(expected).empty() == message.verify(expected).empty(), "the verdict survives");
+  HEPEK_FUZZ_CHECK(again.verify(expected).empty() == message.verify(expected).empty(),
+                   "the verdict survives");
 
   message.sign(operator_key());
   HEPEK_FUZZ_CHECK(message.verify(expected).empty(), "a signed price message verifies");
@@ -72,8 +73,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ht::OperatorPriceBook book(expected, 48 * 3600);
     return book.offer(message.to_json().dump(), message.issued_s);
   }();
-  HEPEK_FUZZ_CHECK(fresh.kind == ht::OfferResult::Kind::accepted || fresh.reason.find("signature") == std::string::npos &&
-                       fresh.reason.find("signed by") == std::string::npos,
+  HEPEK_FUZZ_CHECK(fresh.kind == ht::OfferResult::Kind::accepted ||
+                       fresh.reason.find("signature") == std::string::npos &&
+                           fresh.reason.find("signed by") == std::string::npos,
                    "a book never refuses a good signature");
   message.prices.front().price += 1;
   HEPEK_FUZZ_CHECK(!message.verify(expected).empty(), "a changed price does not verify");

@@ -52,6 +52,13 @@ TEST(CliOptions, Durations) {
   EXPECT_EQ(parse_duration_ms("15"), 15'000);
   EXPECT_FALSE(parse_duration_ms("soon"));
   EXPECT_FALSE(parse_duration_ms("5 m"));
+  // Found by fuzz_core_config (UBSan): a part of 13 or more digits overflowed int64 while it was read, before the
+  // 12-digit limit was checked, and 12 digits of days overflowed when scaled. Both are refused without overflow.
+  EXPECT_FALSE(parse_duration_ms("999999999999999999s"));
+  EXPECT_FALSE(parse_duration_ms("99999999999999999999999"));
+  EXPECT_FALSE(parse_duration_ms("999999999999d"));
+  EXPECT_EQ(parse_duration_ms("999999999999ms"), 999'999'999'999);
+  EXPECT_EQ(parse_duration_ms("36600d"), int64_t{36600} * 86'400'000);
   std::vector<std::string> args{"--for", "5m", "--json"};
   EXPECT_EQ(take_option(args, "--for"), "5m");
   EXPECT_TRUE(take_flag(args, "--json"));

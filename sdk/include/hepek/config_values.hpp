@@ -35,8 +35,12 @@ inline std::optional<int64_t> parse_duration_ms(std::string_view text) {
   while (position < text.size()) {
     std::size_t digits = position;
     int64_t value = 0;
-    while (digits < text.size() && is_digit(text[digits])) value = value * 10 + (text[digits++] - '0');
-    if (digits == position || static_cast<int64_t>(digits - position) > kMaxDigits) return std::nullopt;
+    while (digits < text.size() && is_digit(text[digits])) {
+      // Checked before it accumulates: 19 digits would overflow int64 (undefined behaviour).
+      if (static_cast<int64_t>(digits - position) >= kMaxDigits) return std::nullopt;
+      value = value * 10 + (text[digits++] - '0');
+    }
+    if (digits == position) return std::nullopt;
     std::size_t unit_end = digits;
     while (unit_end < text.size() && is_letter(text[unit_end])) ++unit_end;
     const std::string_view unit = text.substr(digits, unit_end - digits);
@@ -55,6 +59,7 @@ inline std::optional<int64_t> parse_duration_ms(std::string_view text) {
       scale = 86'400'000;
     else
       return std::nullopt;
+    if (value > kMaxMs / scale) return std::nullopt;  // beyond 100 years, and value * scale cannot overflow
     total += value * scale;
     if (total > kMaxMs) return std::nullopt;
     position = unit_end;

@@ -7,10 +7,15 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include "hepek/command_validation.hpp"
+
 namespace hepek::timeseries {
 namespace {
 
 using std::chrono::milliseconds;
+
+constexpr std::int64_t kFirstUnixS = -62167219200;  // 0000-01-01T00:00:00Z
+constexpr std::int64_t kEndUnixS = 253402300800;    // 10000-01-01T00:00:00Z
 
 // Reads the grammar left to right; fail() names the text and the 1-based character where it went wrong.
 struct Cursor {
@@ -41,8 +46,8 @@ struct Cursor {
 }  // namespace
 
 Iso8601Error::Iso8601Error(std::string_view text, std::size_t position, const std::string& problem)
-    : std::invalid_argument(
-          fmt::format("ISO 8601 time \"{}\": {} at character {}", text, problem, position + 1)),
+    : std::invalid_argument(fmt::format("ISO 8601 time \"{}\": {} at character {}", quote_prefix(text, 64),
+                                        problem, position + 1)),
       position_(position) {}
 
 Instant parse_iso8601_or_throw(std::string_view text, const Iso8601Rules& rules) {
@@ -66,11 +71,14 @@ Instant parse_iso8601_or_throw(std::string_view text, const Iso8601Rules& rules)
       instant.unix_s = std::chrono::duration_cast<std::chrono::seconds>(days.time_since_epoch()).count();
       return instant;
     }
-    // Midnight in the zone; where a DST change skips midnight, the first instant of the day.
+    // Midnight in the zone; where a DST change skips midnight, the first instant of the day. An offset with
+    // seconds (local mean time, e.g. Amsterdam's +00:19:32 before 1937) counts in whole minutes, so that unix_s
+    // and offset_minutes still say midnight.
     const date::zoned_seconds midnight{rules.zone, date::local_days{ymd}, date::choose::earliest};
-    instant.unix_s = midnight.get_sys_time().time_since_epoch().count();
-    instant.offset_minutes = static_cast<int>(
-        std::chrono::duration_cast<std::chrono::minutes>(midnight.get_info().offset).count());
+    const std::int64_t offset_s = midnight.get_info().offset.count();
+    instant.offset_minutes = static_cast<int>(offset_s / 60);
+    instant.unix_s = midnight.get_sys_time().time_since_epoch().count() + offset_s % 60;
+    if (instant.unix_s < kFirstUnixS) c.fail("before 0000-01-01T00:00:00Z", 0);
     return instant;
   }
 
@@ -117,6 +125,9 @@ Instant parse_iso8601_or_throw(std::string_view text, const Iso8601Rules& rules)
   Instant instant;
   instant.unix_s = std::chrono::duration_cast<std::chrono::seconds>(days.time_since_epoch()).count() +
                    (hour * 60LL + minute) * 60 + second - offset * 60LL;
+  // Every instant has a UTC form with a 4-digit year too (format_iso8601_ms, the bus form).
+  if (instant.unix_s < kFirstUnixS) c.fail("before 0000-01-01T00:00:00Z", 0);
+  if (instant.unix_s >= kEndUnixS) c.fail("after 9999-12-31T23:59:59Z", 0);
   instant.millis = millis;
   instant.offset_minutes = offset;
   return instant;

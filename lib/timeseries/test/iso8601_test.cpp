@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <hepek/time.hpp>
+#include <nlohmann/json.hpp>
 
 #include "hepek/timeseries/local_calendar.hpp"
 #include "hepek/timeseries/zone_clock.hpp"
@@ -76,6 +77,19 @@ TEST(Iso8601, ErrorsNameThePosition) {
   EXPECT_NE(why.find("date alone"), std::string::npos) << why;
 }
 
+// Found by fuzz_timeseries_iso8601: the error quoted the whole text, so a 1 MB "from" in a recorder query, or a
+// long CSV field, gave a 1 MB error message. It quotes at most 64 bytes (as valid UTF-8) and still names the
+// position in the whole text.
+TEST(Iso8601, ErrorsQuoteAShortPrefix) {
+  const std::string text = "2023-06-30T12:30:00Z" + std::string(100000, '\xff');
+  std::string why;
+  EXPECT_FALSE(parse_iso8601(text, {}, &why));
+  EXPECT_LT(why.size(), 200u) << why;
+  EXPECT_NE(why.find("unexpected text after the time at character 21"), std::string::npos) << why;
+  EXPECT_NE(why.find("(100020 bytes)"), std::string::npos) << why;
+  EXPECT_NO_THROW((void)nlohmann::json(why).dump());
+}
+
 // From the recorder's time_format tests.
 TEST(Iso8601, ParsesMillisecondsAndOffsetSpellings) {
   EXPECT_EQ(try_ms("2024-01-01T00:00:00Z"), k2024);
@@ -131,6 +145,27 @@ TEST(Iso8601, DateIsMidnightInTheRulesZone) {
   EXPECT_EQ(winter.offset_minutes, 60);
   EXPECT_EQ(parse_iso8601_or_throw("2023-07-01", amsterdam).unix_s, 1688162400);  // 2023-06-30T22:00Z
   EXPECT_EQ(parse_iso8601_or_throw("2024-01-01T00:00:00+01:00", amsterdam).unix_ms(), k2024 - 3'600'000);
+}
+
+// Found by fuzz_timeseries_iso8601: "0000-01-01" at midnight in Europe/Amsterdam lies in year -1 in UTC, which no
+// ISO 8601 text of ours can write (format_iso8601_ms printed "-001-12-31..."), and a date before 1937 had a local
+// mean time offset with seconds (+00:19:32) of which offset_minutes kept only the minutes, so formatting the
+// instant at that offset did not give midnight. Instants lie in 0000..9999 in UTC; such an offset counts in whole
+// minutes.
+TEST(Iso8601, EveryParsedInstantFormatsAndParsesBack) {
+  const Iso8601Rules amsterdam{true, &find_zone("Europe/Amsterdam")};
+  const Instant lmt = parse_iso8601_or_throw("1850-01-01", amsterdam);
+  EXPECT_EQ(lmt.offset_minutes, 19);
+  EXPECT_EQ(format_iso8601(lmt.unix_s, lmt.offset_minutes), "1850-01-01T00:00:00+00:19");
+  std::string error;
+  EXPECT_FALSE(parse_iso8601("0000-01-01T00:30:00+01:00", {}, &error));
+  EXPECT_NE(error.find("before 0000-01-01T00:00:00Z at character 1"), std::string::npos) << error;
+  EXPECT_FALSE(parse_iso8601("9999-12-31T23:00:00-14:00", {}, &error));
+  EXPECT_NE(error.find("after 9999-12-31T23:59:59Z at character 1"), std::string::npos) << error;
+  EXPECT_FALSE(parse_iso8601("0000-01-01", amsterdam));
+  EXPECT_EQ(parse_iso8601_or_throw("0000-01-01", kDateOrDateTime).unix_s, -62167219200);
+  EXPECT_EQ(format_iso8601_ms(parse_iso8601_or_throw("9999-12-31T23:59:59.999Z").unix_ms()),
+            "9999-12-31T23:59:59.999Z");
 }
 
 TEST(Iso8601, FormatsInAZone) {

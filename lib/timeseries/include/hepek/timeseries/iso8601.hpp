@@ -3,9 +3,11 @@
 // Parsing accepts "YYYY-MM-DDThh:mm[:ss[.fff...]]" followed by "Z" or a UTC offset "±hh", "±hhmm" or "±hh:mm"
 // (a space may replace the T; fractions finer than a millisecond are truncated). A date-time without an
 // offset is refused: local times are ambiguous on DST days. A plain date "YYYY-MM-DD" is accepted only where
-// the caller's Iso8601Rules allow it, as midnight in the rules' zone (UTC when none). Calendar arithmetic and
+// the caller's Iso8601Rules allow it, as midnight in the rules' zone (UTC when none; a zone offset with seconds,
+// local mean time before standard time, counts in whole minutes). The instant must lie in the years 0000..9999 in
+// UTC as well, so that every parsed time has a UTC text form. Calendar arithmetic and
 // zones are Howard Hinnant's date/tz; the grammar is read by a cursor so that an error names the text and the
-// position where it is wrong (Iso8601Error, a std::invalid_argument).
+// position where it is wrong (Iso8601Error, a std::invalid_argument), quoting at most 64 bytes of the text.
 //
 // Formatting: with a UTC offset ("2023-10-29T02:00:00+02:00", whole seconds), in an IANA zone (the zone's
 // offset at that instant), or UTC with "Z" (milliseconds always, or only when not zero).

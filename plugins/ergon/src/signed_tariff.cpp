@@ -1,5 +1,6 @@
 #include "signed_tariff.hpp"
 
+#include <cstdint>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -53,17 +54,27 @@ SignedTariff SignedTariff::from_json(const nlohmann::json& json) {
       throw std::invalid_argument(std::string("tariff: missing \"") + name + "\"");
     return json.at(name);
   };
+  // Each field checked for its JSON type: get<>() would throw nlohmann's type_error, which names no field.
+  auto text = [&](const char* name) -> std::string {
+    const auto& value = field(name);
+    if (!value.is_string())
+      throw std::invalid_argument(std::string("tariff: \"") + name + "\" must be a string");
+    return value.get<std::string>();
+  };
   SignedTariff tariff;
   if (!field("chain_id").is_number_unsigned())
     throw std::invalid_argument("tariff: \"chain_id\" must be an integer");
   tariff.chain_id = field("chain_id").get<std::uint64_t>();
-  tariff.channel = eth::Address::parse(field("channel").get<std::string>(), "tariff.channel");
-  tariff.device = field("device").get<std::string>();
-  tariff.base_units_per_kwh =
-      eth::parse_uint256(field("base_units_per_kwh").get<std::string>(), "tariff.base_units_per_kwh");
+  tariff.channel = eth::Address::parse(text("channel"), "tariff.channel");
+  tariff.device = text("device");
+  tariff.base_units_per_kwh = eth::parse_uint256(text("base_units_per_kwh"), "tariff.base_units_per_kwh");
+  if (!field("valid_from_ms").is_number_integer() ||
+      (field("valid_from_ms").is_number_unsigned() &&
+       field("valid_from_ms").get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)))
+    throw std::invalid_argument("tariff: \"valid_from_ms\" must be an integer (Unix milliseconds)");
   tariff.valid_from_ms = field("valid_from_ms").get<std::int64_t>();
-  tariff.operator_address = eth::Address::parse(field("operator").get<std::string>(), "tariff.operator");
-  tariff.signature = eth::from_hex(field("signature").get<std::string>(), "tariff.signature");
+  tariff.operator_address = eth::Address::parse(text("operator"), "tariff.operator");
+  tariff.signature = eth::from_hex(text("signature"), "tariff.signature");
   return tariff;
 }
 

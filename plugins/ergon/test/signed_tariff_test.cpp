@@ -47,5 +47,28 @@ TEST(SignedTariff, TamperingOrAnotherSignerIsDetected) {
   EXPECT_THROW(SignedTariff::from_json(broken), std::invalid_argument);
 }
 
+// Found by fuzz_ergon_wire: a field of the wrong JSON type (e.g. "device": 7) made from_json() throw nlohmann's
+// type_error, which names no field and which callers catching std::invalid_argument (the contract) let through.
+TEST(SignedTariff, FieldsOfTheWrongTypeAreNamed) {
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, nlohmann::json>>{{"channel", 5},
+                                                           {"device", 7},
+                                                           {"base_units_per_kwh", 1.5},
+                                                           {"valid_from_ms", "soon"},
+                                                           {"valid_from_ms", 18446744073709551615ull},
+                                                           {"operator", nullptr},
+                                                           {"signature", true}}) {
+    nlohmann::json json = make_tariff().to_json();
+    json[key] = value;
+    try {
+      SignedTariff::from_json(json);
+      ADD_FAILURE() << "accepted " << key << " = " << value.dump();
+    } catch (const std::invalid_argument& error) {
+      EXPECT_NE(std::string(error.what()).find("tariff: \"" + key + "\" must be"), std::string::npos)
+          << error.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hepek::ergon

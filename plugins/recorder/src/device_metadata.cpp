@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "hepek/command_validation.hpp"
+
 namespace hepek::recorder {
 namespace {
 
@@ -56,8 +58,8 @@ Result<DeviceMetadata> parse_device_metadata(std::string_view device_from_topic,
       return R::failure(
           fmt::format("config of device '{}': entities[{}] has no \"field\" string", device, i));
     if (metadata.find(field.field))
-      return R::failure(
-          fmt::format("config of device '{}': field '{}' is declared twice", device, field.field));
+      return R::failure(fmt::format("config of device '{}': field '{}' is declared twice", device,
+                                    quote_prefix(field.field, 64)));
     field.unit = string_member(entity, "unit");
     field.device_class = string_member(entity, "device_class");
     field.state_class = string_member(entity, "state_class");
@@ -65,7 +67,7 @@ Result<DeviceMetadata> parse_device_metadata(std::string_view device_from_topic,
     if (recorded != entity.end()) {
       if (!recorded->is_boolean())
         return R::failure(fmt::format("config of device '{}': \"recorded\" of field '{}' is not a boolean",
-                                      device, field.field));
+                                      device, quote_prefix(field.field, 64)));
       field.recorded = recorded->get<bool>();
     }
     field.numeric = declares_number(field, entity);

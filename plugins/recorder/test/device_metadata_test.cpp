@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <hepek/entity.hpp>
 
+#include <string>
+
 namespace hepek::recorder {
 namespace {
 
@@ -69,6 +71,20 @@ TEST(DeviceMetadata, RejectsBadInputNamingTheProblem) {
     ASSERT_FALSE(parsed) << payload;
     EXPECT_NE(parsed.error().find(expected), std::string::npos) << parsed.error();
     EXPECT_NE(parsed.error().find("'dev'"), std::string::npos) << parsed.error();
+  }
+}
+
+// Found by fuzz_recorder_input: an error about a field quoted the whole field name, so a device config with a
+// 100 KB name gave a 100 KB log line. It quotes at most 64 bytes of it now.
+TEST(DeviceMetadata, ErrorsQuoteAShortPrefixOfTheFieldName) {
+  const std::string name(100000, 'f');
+  for (const std::string& payload :
+       {R"({"schema":1,"entities":[{"field":")" + name + R"("},{"field":")" + name + R"("}]})",
+        R"({"schema":1,"entities":[{"field":")" + name + R"(","recorded":1}]})"}) {
+    const auto parsed = parse_device_metadata("dev", payload);
+    ASSERT_FALSE(parsed);
+    EXPECT_LT(parsed.error().size(), 200u) << parsed.error();
+    EXPECT_NE(parsed.error().find("(100000 bytes)"), std::string::npos) << parsed.error();
   }
 }
 

@@ -65,6 +65,25 @@ TEST(QueryProtocol, BadRequestsNameTheInput) {
   }
 }
 
+// Found by fuzz_recorder_input: an error echoed the whole bad value ("from": a 1 MB string gave a 1 MB reply on the
+// bus). It quotes at most 64 bytes of it now (issue 9: replies quote a short prefix).
+TEST(QueryProtocol, AnErrorQuotesAShortPrefixOfTheBadValue) {
+  const std::string huge(100000, 'x');
+  for (const std::string& request :
+       {R"({"device":"m","from":")" + huge + R"(","to":"2024-01-02"})",
+        R"({"device":"m","from":"2024-01-01","to":"2024-01-02","stat":")" + huge + R"("})",
+        R"({"device":"m","from":"2024-01-01","to":"2024-01-02","fields":[{"a":")" + huge + R"("}]})"}) {
+    const auto query = parse_query_request(request, SeriesQuery{});
+    ASSERT_FALSE(query);
+    EXPECT_LT(query.error().size(), 200u) << query.error();
+  }
+  const auto query =
+      parse_query_request(R"({"device":"m","from":")" + huge + R"(","to":"2024-01-02"})", SeriesQuery{});
+  EXPECT_NE(query.error().find("\"from\" is not an ISO 8601 time: \"xxxx"), std::string::npos)
+      << query.error();
+  EXPECT_NE(query.error().find("(100002 bytes)"), std::string::npos) << query.error();
+}
+
 TEST(QueryProtocol, ResponseShape) {
   SeriesSet result{"meter",
                    Resolution::quarter_hour,

@@ -49,6 +49,18 @@ TEST(StateSamples, BadTsFallsBackToTheClockWithAWarning) {
   EXPECT_NE(result->warning.find("\"noon\""), std::string::npos);
 }
 
+// Found by fuzz_recorder_input: the warning about a bad "ts" and the note about a skipped value (both logged on the
+// bus) quoted the whole value. They quote at most 64 bytes of it now.
+TEST(StateSamples, WarningsQuoteAShortPrefix) {
+  const std::string huge(100000, '9');
+  const auto result =
+      samples_from_state(meter(), R"({"ts":")" + huge + R"(","level":")" + huge + R"("})", kNow);
+  ASSERT_TRUE(result);
+  EXPECT_LT(result->warning.size(), 200u) << result->warning;
+  ASSERT_EQ(result->skipped.size(), 1u);
+  EXPECT_LT(result->skipped[0].size(), 200u) << result->skipped[0];
+}
+
 TEST(StateSamples, NumericStringsOnlyWhereMetadataSaysNumeric) {
   const auto result = samples_from_state(
       meter(), R"({"power":"230.5","tariff":"0001","level":"full","energy":{"a":1}})", kNow);

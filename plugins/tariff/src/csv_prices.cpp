@@ -24,7 +24,13 @@ std::vector<DuplicateNote> find_duplicates(const timeseries::CsvTable& table, in
   std::vector<DuplicateNote> conflicts;
   for (const auto& row : table.rows) {
     auto price = parse_decimal_micro(row.cells[0]);
-    if (!price) price = micro_from_eur_per_mwh(row.values[0]);
+    if (!price) {
+      try {
+        price = micro_from_eur_per_mwh(row.values[0]);
+      } catch (const std::invalid_argument& error) {  // beyond ±1e9 EUR/MWh: name the file and line
+        throw timeseries::CsvError(fmt::format("{}:{}: {}", table.name, row.line, error.what()));
+      }
+    }
     const auto [it, inserted] = seen.emplace(row.time.unix_s, Seen{row.line, *price});
     if (inserted) continue;
     if (it->second.price == *price)

@@ -165,6 +165,24 @@ TEST(CsvPrices, MalformedFilesNameFileAndLine) {
   EXPECT_THROW(read_csv_prices_file(kData + "does-not-exist.csv"), hepek::timeseries::CsvError);
 }
 
+// Found by fuzz_tariff_csv_prices: a price beyond ±1e9 EUR/MWh with more than six decimals was refused by
+// micro_from_eur_per_mwh() with a bare std::invalid_argument ("price ... is not a usable number"), which named
+// neither the file nor the line. It is a CsvError at file:line now.
+TEST(CsvPrices, AnUnusablePriceNamesFileAndLine) {
+  try {
+    read_csv_prices(
+        "time,price_eur_per_mwh\n2023-10-28T23:00:00+00:00,17.6\n"
+        "2023-10-29T01:00:00+02:00,-28888888888888888.76\n",
+        "huge.csv");
+    FAIL() << "accepted a price of -2.9e16 EUR/MWh";
+  } catch (const hepek::timeseries::CsvError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(
+                  "huge.csv:3: price -2.888888888888889e+16 EUR/MWh is not a usable number", 0),
+              0u)
+        << e.what();
+  }
+}
+
 TEST(CsvPrices, RealNetherlandsYearReadsWhole) {
   const std::string path = hepek::testing::testdata("prices/nl_day_ahead_2023_hourly.csv");
   const auto prices = read_csv_prices_file(path);

@@ -79,6 +79,8 @@ void validate(const Transaction& tx) {
   if (tx.type != 0 && tx.type != 2)
     throw std::invalid_argument(fmt::format("tx.type: must be 0 (legacy) or 2 (EIP-1559), got {}", tx.type));
   if (tx.chain_id == 0) throw std::invalid_argument("tx.chainId: must be positive (replay protection)");
+  if (tx.gas_limit == 0)
+    throw std::invalid_argument("tx.gas: must be greater than 0 (nothing runs on no gas)");
   if (tx.type == 0) {
     if (tx.max_fee_per_gas != 0 || tx.max_priority_fee_per_gas != 0)
       throw std::invalid_argument(

@@ -134,6 +134,30 @@ TEST(Transaction, DecodeRefusesWhatValidateRefuses) {
   EXPECT_THROW(decode_raw_transaction(chain_zero), RlpError);
 }
 
+// Found by fuzz_eth_rlp: a raw transaction with gas 0 decoded, but its JSON form (transaction_to_json) was refused by
+// the strict reader ("tx.gas: must be greater than 0"). validate() now has the rule, so the decoder, the signer and
+// the JSON reader agree.
+TEST(Transaction, GasZeroIsRefusedEverywhere) {
+  const PrivateKey key =
+      PrivateKey::from_hex("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+  Transaction tx = sample_1559();
+  const Bytes raw = sign_transaction(tx, key).raw();
+  RlpItem list = rlp_decode(ByteView(raw).subspan(1));
+  list.items[4] = RlpItem::uint(0);  // gas
+  Bytes zero_gas{0x02};
+  const Bytes encoded = rlp_encode(list);
+  zero_gas.insert(zero_gas.end(), encoded.begin(), encoded.end());
+  try {
+    decode_raw_transaction(zero_gas);
+    ADD_FAILURE() << "decoded gas 0";
+  } catch (const RlpError& error) {
+    EXPECT_NE(std::string(error.what()).find("tx.gas: must be greater than 0"), std::string::npos)
+        << error.what();
+  }
+  tx.gas_limit = 0;
+  EXPECT_THROW(sign_transaction(tx, key), std::invalid_argument);
+}
+
 TEST(TransactionJson, AcceptsNumbersDecimalAndHexStrings) {
   const auto tx = transaction_from_json(nlohmann::json::parse(R"({
     "type": 2, "chainId": "0x7a69", "nonce": "3", "gas": 21000, "maxFeePerGas": "0x77359400",

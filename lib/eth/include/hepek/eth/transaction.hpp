@@ -6,7 +6,8 @@
 // value,
 //   data, chainId, 0, 0]); for type 2 0x02 || rlp([chainId, nonce, maxPriorityFeePerGas, maxFeePerGas, gas,
 //   to, value, data, accessList]). A missing `to` is encoded as the empty string (contract creation).
-// - sign_transaction() validates the fields (type 0 or 2, fee fields for the type, priority fee <= max fee)
+// - sign_transaction() validates the fields (type 0 or 2, chain id and gas > 0, fee fields for the type,
+//   priority fee <= max fee)
 // and throws
 //   std::invalid_argument naming the field; raw() is the network encoding eth_sendRawTransaction takes;
 //   hash() is the transaction hash (keccak of raw()).

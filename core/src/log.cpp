@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 namespace hepek::core {
 
 std::string_view level_name(Level level) {
@@ -16,6 +18,13 @@ std::string_view level_name(Level level) {
       return "error";
   }
   return "info";
+}
+
+std::string bus_log_line(Level level, std::string_view source, std::string_view message,
+                         const std::string& ts) {
+  const nlohmann::json line{
+      {"level", level_name(level)}, {"source", source}, {"message", message}, {"ts", ts}};
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Level parse_level(std::string_view name) {

@@ -14,6 +14,11 @@ namespace hepek::core {
 enum class Level { debug = 0, info = 1, warning = 2, error = 3 };
 
 std::string_view level_name(Level level);
+
+// The JSON of one hepek/bridge/log message: {"level","source","message","ts"}. Never throws: text that is not
+// UTF-8 (a plugin may log bytes it read) is shown with U+FFFD, as the line must be published whatever it says.
+std::string bus_log_line(Level level, std::string_view source, std::string_view message,
+                         const std::string& ts);
 Level parse_level(std::string_view name);  // unknown names → info
 
 class Logger {

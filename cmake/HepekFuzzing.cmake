@@ -7,7 +7,7 @@
 # through scripts/run-fuzzer: new inputs go to a scratch corpus in the build tree, emptied first, so a run is
 # reproducible; the seed corpus CORPUS (in the repository) is only read. A crash, leak, sanitizer report or
 # broken invariant (the target traps) fails the test and leaves the input as <scratch>-crash-*.
-# Every fuzzer is also listed in <build>/fuzzers.tsv (name, executable, corpus, dict, max_len), which
+# Every fuzzer is also listed in <build>/fuzzers.tsv (name, executable, corpus, dict or "-", max_len), which
 # `make fuzz-long` (scripts/fuzz-long) reads. The target `fuzz_all` builds them all.
 #
 # Instrumentation: with HEPEK_FUZZ every target of the tree is compiled with -fsanitize=fuzzer-no-link,
@@ -32,7 +32,7 @@ function(hepek_add_fuzzer name)
   if(NOT IS_DIRECTORY ${F_CORPUS})
     message(FATAL_ERROR "hepek_add_fuzzer(${name}): the seed corpus ${F_CORPUS} is not a directory")
   endif()
-  set(dict "")
+  set(dict "-")  # none (a placeholder, not "": fuzz-long splits the manifest on tabs)
   if(F_DICT)
     cmake_path(ABSOLUTE_PATH F_DICT BASE_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} NORMALIZE)
     set(dict ${F_DICT})
@@ -45,7 +45,7 @@ function(hepek_add_fuzzer name)
   set(scratch ${CMAKE_BINARY_DIR}/fuzz-scratch/${name})
   add_test(NAME ${name}_fuzz
     COMMAND ${CMAKE_SOURCE_DIR}/scripts/run-fuzzer --runs ${F_RUNS} $<TARGET_FILE:${target}> ${scratch}
-            ${F_CORPUS} "${dict}" ${F_MAX_LEN})
+            ${F_CORPUS} ${dict} ${F_MAX_LEN})
   set_tests_properties(${name}_fuzz PROPERTIES LABELS fuzz TIMEOUT 300)
   set_property(GLOBAL APPEND PROPERTY HEPEK_FUZZERS ${target})
   set_property(GLOBAL APPEND_STRING PROPERTY HEPEK_FUZZER_MANIFEST

@@ -86,9 +86,11 @@ void parse_types(std::string_view text) {
   } catch (const std::invalid_argument&) {
     return;
   }
+  // In its parenthesised form: parse_list reads "(a,b)" as the list a,b, so a list of one tuple written bare
+  // ("(uint256,bool)", or "()" for an empty tuple) would read back as that tuple's members.
   std::string canonical;
   for (const auto& type : types) canonical += (canonical.empty() ? "" : ",") + type.canonical();
-  const auto again = he::AbiType::parse_list(canonical);
+  const auto again = he::AbiType::parse_list("(" + canonical + ")");
   HEPEK_FUZZ_CHECK(again.size() == types.size(), "a canonical type list parses back");
   for (std::size_t i = 0; i < types.size(); ++i)
     HEPEK_FUZZ_CHECK(again[i].canonical() == types[i].canonical(), "a canonical type parses back the same");

@@ -46,6 +46,20 @@ TEST(Abi, SolidityDocumentationExampleWithDynamicTypes) {
                    "48656c6c6f2c20776f726c642100000000000000000000000000000000000000"}));
 }
 
+// Seen by fuzz_eth_abi (its invariant wrote a list bare): parse_list reads "(a,b)" as the list a,b, the inside of
+// a signature's parentheses, so a list of one tuple must be written with both pairs.
+TEST(Abi, ParseListReadsOuterParenthesesAsTheList) {
+  EXPECT_EQ(AbiType::parse_list("(uint256,bool)").size(), 2u);
+  EXPECT_TRUE(AbiType::parse_list("()").empty());
+  const auto one_tuple = AbiType::parse_list("((uint256,bool))");
+  ASSERT_EQ(one_tuple.size(), 1u);
+  EXPECT_EQ(one_tuple[0].canonical(), "(uint256,bool)");
+  const auto empty_tuple = AbiType::parse_list("(())");
+  ASSERT_EQ(empty_tuple.size(), 1u);
+  EXPECT_EQ(empty_tuple[0].canonical(), "()");
+  EXPECT_EQ(AbiType::parse_list("(uint8),(bool)").size(), 2u);  // two tuples: the outer pair does not enclose
+}
+
 TEST(Abi, RoundTripsEveryType) {
   std::mt19937_64 rng(42);
   const auto types = AbiType::parse_list(

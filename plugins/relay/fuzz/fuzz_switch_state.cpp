@@ -19,7 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto upper = parse_switch_state(payload, "ON", "OFF");
   HEPEK_FUZZ_CHECK(upper == parse_switch_state(payload, "on", "off"), "the payload case does not matter");
   const std::string on = " \t" + std::string(payload) + "\n";
-  if (!payload.empty() && payload.find_first_not_of(" \t\r\n\f\v") != std::string_view::npos) {
+  // The other payload of each check is a placeholder no configuration uses; an input equal to it is skipped.
+  if (!payload.empty() && payload.find_first_not_of(" \t\r\n\f\v") != std::string_view::npos &&
+      payload != "\x01unused") {
     HEPEK_FUZZ_CHECK(parse_switch_state(on, payload, "\x01unused") == true, "the on payload reads as on");
     HEPEK_FUZZ_CHECK(parse_switch_state(on, "\x01unused", payload) == false, "the off payload reads as off");
   }

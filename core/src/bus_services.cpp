@@ -5,6 +5,7 @@
 // std::runtime_error naming what failed.
 #include <fmt/format.h>
 
+#include "client_id_rule.hpp"
 #include "hepek/time.hpp"
 #include "hepek/topics.hpp"
 #include "hub.hpp"
@@ -36,9 +37,12 @@ BusEndpoint Hub::endpoint_for(const std::string& username) const {
 }
 
 std::unique_ptr<BusConnection> Hub::make_bus_connection(const std::string& username,
+                                                        const std::string& session,
                                                         ConnectionOptions options) {
+  const BusEndpoint endpoint = endpoint_for(username);
+  options.client_id = session_client_id(endpoint.username, session);
   if (options_.simulation) return local_bus_.connect(std::move(options));
-  return make_connection(config_.client, endpoint_for(username), std::move(options));
+  return make_connection(config_.client, endpoint, std::move(options));
 }
 
 void Hub::start_broker() {
@@ -51,8 +55,8 @@ void Hub::start_broker() {
   acls.push_back({"admin", {"#"}, {"#"}});
   acls.push_back({"observer", {}, {"#"}});
   for (const auto& instance : instances_) acls.push_back(instance->acl);
-  broker_ =
-      std::make_unique<BrokerSupervisor>(directory, config_.bind_address, static_cast<int>(config_.port));
+  broker_ = std::make_unique<BrokerSupervisor>(directory, config_.bind_address,
+                                               static_cast<int>(config_.port), builtin_broker_plugin());
   broker_->prepare(acls, *accounts_);
   broker_->start();
   log_info("broker",
@@ -72,7 +76,6 @@ void Hub::start_chain() {
 
 void Hub::connect_bridge() {
   ConnectionOptions options;
-  options.client_id = "hepek-bridge-" + config_.name;
   options.will_topic = std::string(topics::kBridgeState);
   options.will_payload = std::string(topics::kOffline);
   options.on_message = [this](const std::string& topic, const std::string& payload, bool) {
@@ -91,7 +94,7 @@ void Hub::connect_bridge() {
   options.on_disconnect = [](const std::string& reason) {
     log_warning("bus", "hub connection lost: " + reason);
   };
-  bridge_ = make_bus_connection(kHubAccount, std::move(options));
+  bridge_ = make_bus_connection(kHubAccount, "bridge-" + config_.name, std::move(options));
   bridge_->connect();
   if (!options_.simulation && !wait_connected(*bridge_, 10000))
     log_warning("bus", "the hub's own bus connection is not up yet; it keeps retrying");

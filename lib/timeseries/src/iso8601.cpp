@@ -7,7 +7,7 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
-#include "hepek/command_validation.hpp"
+#include "hepek/quote.hpp"
 
 namespace hepek::timeseries {
 namespace {

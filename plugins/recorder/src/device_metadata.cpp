@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "hepek/command_validation.hpp"
+#include "hepek/quote.hpp"
 
 namespace hepek::recorder {
 namespace {

@@ -2,8 +2,9 @@
 // (core/src/bridge_request.cpp; any account may publish there). Input: a payload for the "info" request; or a
 // request name, a NUL byte and a payload.
 // Invariants besides ASan/UBSan: nothing throws; every request gets a response the hub can publish (its strict
-// dump() succeeds); a rejection quotes at most a short prefix of the request; a known name with a valid JSON
-// payload is answered with "ok": true and echoes the request's transaction.
+// dump() succeeds); a rejection quotes at most a short prefix of the request; exactly a known name with a
+// well-formed payload (empty, or an object with only a valid "transaction") is answered with "ok": true and
+// echoes the transaction.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -32,10 +33,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const bool known = name == "plugins" || name == "health" || name == "info";
   const auto parsed = hepek::json_limits::parse_limited(payload.empty() ? std::string_view("{}") : payload);
-  if (known && parsed) {
-    HEPEK_FUZZ_CHECK(response["ok"].get<bool>(), "a known request with valid JSON is answered");
-    if (parsed->is_object() && parsed->contains("transaction"))
-      HEPEK_FUZZ_CHECK(response["transaction"] == (*parsed)["transaction"], "the transaction is echoed");
-  }
+  // The contract's request: an object whose only member is an optional "transaction", a non-empty string of at
+  // most 256 bytes or an integer.
+  const auto valid_transaction = [](const nlohmann::json& t) {
+    return (t.is_string() && !t.get_ref<const std::string&>().empty() &&
+            t.get_ref<const std::string&>().size() <= 256) ||
+           t.is_number_integer();
+  };
+  const bool well_formed = parsed && parsed->is_object() &&
+                           (parsed->empty() || (parsed->size() == 1 && parsed->contains("transaction") &&
+                                                valid_transaction((*parsed)["transaction"])));
+  HEPEK_FUZZ_CHECK(response["ok"].get<bool>() == (known && well_formed),
+                   "exactly a known, well-formed request is answered ok");
+  if (known && well_formed && parsed->contains("transaction"))
+    HEPEK_FUZZ_CHECK(response["transaction"] == (*parsed)["transaction"], "the transaction is echoed");
   return 0;
 }

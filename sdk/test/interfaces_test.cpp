@@ -22,7 +22,7 @@ void expect_failure(const Status& status, const std::string& fragment) {
 
 TEST(Interfaces, CatalogueNamesEveryInterfaceTheContractPromises) {
   for (const char* name : {"grid_meter", "pv_inverter", "battery", "load", "climate", "temperature_sensor",
-                           "switch", "flexible_load", "position"}) {
+                           "switch", "flexible_load", "position", "location"}) {
     const InterfaceSpec* spec = find_interface(name);
     ASSERT_NE(spec, nullptr) << name;
     // A conforming device built from the canonical entities implements it.

@@ -249,8 +249,9 @@ typedef struct hepek_host_api {
    * id: the same config and seed give the same numbers. Never fails. */
   uint64_t (*random_seed)(hepek_host* host);
 
-  /* The hub's own settings as a JSON object: {"name","timezone","latitude","longitude","step_s"} (step_s is the
-   * lock-step period in seconds), so plugins need not repeat the home's location or the step in their tables. Never
+  /* The hub's own settings as a JSON object: {"name","timezone","latitude","longitude","location","step_s"}
+   * (step_s is the lock-step period in seconds; location "config" or "gps", see hepek/location.hpp; a hub before
+   * it sent no "location", which means "config"), so plugins need not repeat the home's location or the step in their tables. Never
    * NULL; valid until the next hub_settings_json() call on the same thread (by any instance): copy it. */
   const char* (*hub_settings_json)(hepek_host* host);
 

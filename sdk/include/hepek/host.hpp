@@ -207,7 +207,7 @@ class Host {
     for (const unsigned char c : id()) hash = (hash ^ c) * 1099511628211ull;
     return hash;
   }
-  // {"name","timezone","latitude","longitude","step_s"} of the hub's [hub] table. Throws std::runtime_error on a
+  // {"name","timezone","latitude","longitude","location","step_s"} of the hub's [hub] table. Throws std::runtime_error on a
   // host without hub_settings_json (a plugin that needs the home's location or step cannot guess them).
   nlohmann::json hub_settings() const {
     if (!HEPEK_HOST_API_HAS(api_, hub_settings_json))

@@ -37,6 +37,7 @@ inline constexpr std::string_view kTemperatureSensor = "temperature_sensor";
 inline constexpr std::string_view kSwitch = "switch";
 inline constexpr std::string_view kFlexibleLoad = "flexible_load";
 inline constexpr std::string_view kPosition = "position";
+inline constexpr std::string_view kLocation = "location";
 
 // The grid meter at the connection point (what billing uses) and a meter behind it.
 inline constexpr std::string_view kRoleGrid = "grid";
@@ -142,6 +143,19 @@ inline const std::vector<InterfaceSpec>& catalogue() {
          "0 = closed, 100 = open (Home Assistant's cover position)"}},
        {{"position", "integer", "%", 0, 100, {}, true, "move to this position"}},
        {}},
+      {"location",
+       "a GNSS receiver (GPS): where the home is, the fix quality and GPS time",
+       {{"latitude", "°", "", "measurement", true, "WGS84 degrees north, -90..90; null without a 2D/3D fix"},
+        {"longitude", "°", "", "measurement", true, "WGS84 degrees east, -180..180; null without a fix"},
+        {"mode", "", "", "", true, "the fix: \"none\", \"2d\" or \"3d\" (gpsd's TPV mode)"},
+        {"altitude", "m", "distance", "measurement", false, "above mean sea level; null without a 3D fix"},
+        {"satellites_used", "", "", "measurement", false, "satellites used in the solution"},
+        {"hdop", "", "", "measurement", false, "horizontal dilution of precision"},
+        {"eph", "m", "distance", "measurement", false, "estimated horizontal position error (95 %)"},
+        {"gps_time", "", "timestamp", "", false, "the fix's time from the receiver, ISO 8601 UTC"},
+        {"time_offset_s", "s", "duration", "measurement", false, "GPS time minus the hub's clock"}},
+       {},
+       {}},
   };
   return kAll;
 }
@@ -158,8 +172,13 @@ inline std::vector<Entity> canonical_entities(std::string_view name) {
   const InterfaceSpec* spec = find_interface(name);
   if (!spec) throw std::invalid_argument("unknown device interface \"" + std::string(name) + "\"");
   std::vector<Entity> out;
-  for (const auto& field : spec->fields)
-    if (field.required) out.push_back(sensor(field.field, field.unit, field.device_class, field.state_class));
+  for (const auto& field : spec->fields) {
+    if (!field.required) continue;
+    // A field without unit or state class is text (location's "mode"): the recorder keeps it out.
+    Entity entity = sensor(field.field, field.unit, field.device_class, field.state_class);
+    entity.recorded = !(field.unit.empty() && field.state_class.empty());
+    out.push_back(std::move(entity));
+  }
   for (const auto& command : spec->commands) {
     if (!command.required) continue;
     CommandSchema schema{command.type, std::nullopt, std::nullopt, command.values, std::nullopt};

@@ -75,6 +75,10 @@ const Schema& hub_schema() {
           1, 86400),
       within({"latitude", HEPEK_CONFIG_FLOAT, "52.37", false, "The home's latitude in degrees"}, -90, 90),
       within({"longitude", HEPEK_CONFIG_FLOAT, "4.90", false, "The home's longitude in degrees"}, -180, 180),
+      one_of({"location", HEPEK_CONFIG_STRING, "\"config\"", false,
+              "config (latitude/longitude above) or gps (the first device implementing location with a "
+              "fix; latitude/longitude until then)"},
+             {"config", "gps"}),
   };
   return schema;
 }
@@ -429,6 +433,7 @@ ConfigLoad parse_config(const std::string& text, const std::string& source_name,
   config.step_s = hub["step_s"];
   config.latitude = hub["latitude"];
   config.longitude = hub["longitude"];
+  config.location = hub["location"];
   config.broker = bus["broker"];
   const auto broker_address = parse_broker_address(config.broker);
   if (const auto* address = std::get_if<BrokerAddress>(&broker_address)) config.broker_address = *address;

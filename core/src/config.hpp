@@ -81,6 +81,7 @@ struct HubConfig {
   int64_t step_s = 900;
   double latitude = 0;
   double longitude = 0;
+  std::string location = "config";  // "config" or "gps" (sdk/include/hepek/location.hpp follows the device)
   std::string directory;  // absolute directory of `file` (the working directory for the embedded config)
   // [bus]
   std::string broker;            // as written: "embedded", or mqtt://host:port / mqtts://host:port

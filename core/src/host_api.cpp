@@ -114,11 +114,9 @@ uint64_t api_random_seed(hepek_host* host) {
 const char* api_hub_settings_json(hepek_host* host) {
   const HubConfig& config = hub_of(host).config();
   thread_local std::string text;
-  text = nlohmann::json{{"name", config.name},
-                        {"timezone", config.timezone},
-                        {"latitude", config.latitude},
-                        {"longitude", config.longitude},
-                        {"step_s", config.step_s}}
+  text = nlohmann::json{{"name", config.name},         {"timezone", config.timezone},
+                        {"latitude", config.latitude}, {"longitude", config.longitude},
+                        {"location", config.location}, {"step_s", config.step_s}}
              .dump();
   return text.c_str();
 }

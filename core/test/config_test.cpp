@@ -63,6 +63,20 @@ TEST(Config, SemanticChecks) {
   EXPECT_TRUE(parse_config("[bus]\nbroker = \"mqtt://localhost:1883\"\n", "x").ok());
 }
 
+// [hub] location: "config" (the default) or "gps"; the hub hands it to plugins in hub_settings_json.
+TEST(Config, HubLocationIsConfigOrGps) {
+  EXPECT_EQ(parse_config("", "x").config->location, "config");
+  const auto gps = parse_config("[hub]\nlocation = \"gps\"\nlatitude = 1.5\n", "x");
+  ASSERT_TRUE(gps.ok()) << all_errors(gps);
+  EXPECT_EQ(gps.config->location, "gps");
+  EXPECT_EQ(gps.config->latitude, 1.5);
+  const auto bad = parse_config("[hub]\nlocation = \"glonass\"\n", "my.toml");
+  ASSERT_EQ(bad.errors.size(), 1u);
+  EXPECT_NE(bad.errors[0].to_string().find("my.toml:2:1: \"location\" in [hub]"), std::string::npos)
+      << bad.errors[0].to_string();
+  EXPECT_NE(bad.errors[0].to_string().find("gps"), std::string::npos) << bad.errors[0].to_string();
+}
+
 TEST(Config, PluginTablesNeedIdAndTypeAndUniqueIds) {
   auto load = parse_config("[[plugin]]\ntype = \"x\"\n", "p.toml");
   ASSERT_FALSE(load.ok());

@@ -16,7 +16,7 @@
 namespace hepek::gps {
 
 struct Fix {
-  std::string mode = "none";  // "none", "2d", "3d"
+  std::string mode = "none";                  // "none", "2d", "3d"
   std::optional<double> latitude, longitude;  // degrees, only with a 2D/3D fix
   std::optional<double> altitude;             // m above mean sea level, only with a 3D fix
   std::optional<int> satellites_used;         // from the latest SKY

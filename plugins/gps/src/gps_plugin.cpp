@@ -30,7 +30,8 @@ constexpr int64_t kRepeatOfflineMs = 60'000;
 class GpsPlugin : public Plugin {
  public:
   static constexpr const char* category = "device";
-  static constexpr const char* description = "GNSS receiver through gpsd (libgps): position, fix and GPS time";
+  static constexpr const char* description =
+      "GNSS receiver through gpsd (libgps): position, fix and GPS time";
 
   static std::vector<ConfigRow> config_schema() {
     return {
@@ -59,7 +60,8 @@ class GpsPlugin : public Plugin {
 
   void start() override {
     if (host().is_simulation())
-      host().warn("a live GPS receiver in a simulation: its reports follow the wall clock, not the simulated one");
+      host().warn(
+          "a live GPS receiver in a simulation: its reports follow the wall clock, not the simulated one");
     std::vector<Entity> entities = {
         sensor("latitude", "°", "", "measurement", "Latitude"),
         sensor("longitude", "°", "", "measurement", "Longitude"),
@@ -131,7 +133,8 @@ class GpsPlugin : public Plugin {
     std::lock_guard lock(mutex_);
     const int64_t now = host().now_ms();
     // The first tick runs after the hub announced the instance "online": say what is true.
-    if (!ticked_ || (!online_ && now - *availability_published_ms_ >= kRepeatOfflineMs)) publish_availability();
+    if (!ticked_ || (!online_ && now - *availability_published_ms_ >= kRepeatOfflineMs))
+      publish_availability();
     ticked_ = true;
     if (online_ && !stale_ && last_report_ms_ && now - *last_report_ms_ >= stale_after_ms_) {
       stale_ = true;

@@ -37,9 +37,13 @@ std::string ReaderSettings::describe() const {
 GpsdReader::GpsdReader(ReaderSettings settings, Callbacks callbacks)
     : settings_(std::move(settings)), callbacks_(std::move(callbacks)) {}
 
-GpsdReader::~GpsdReader() { stop(); }
+GpsdReader::~GpsdReader() {
+  stop();
+}
 
-void GpsdReader::start() { thread_ = std::thread([this] { run(); }); }
+void GpsdReader::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void GpsdReader::stop() {
   {

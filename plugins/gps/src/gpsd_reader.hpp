@@ -25,7 +25,7 @@ struct ReaderSettings {
   std::string device;  // empty: every device gpsd has
   int64_t reconnect_min_ms = 500;
   int64_t reconnect_max_ms = 30'000;
-  int poll_ms = 250;  // how long one wait for data lasts (bounds how quickly stop() returns)
+  int poll_ms = 250;             // how long one wait for data lasts (bounds how quickly stop() returns)
   std::string describe() const;  // "gpsd at host:port[ device]"
 };
 

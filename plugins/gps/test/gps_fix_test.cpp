@@ -43,10 +43,11 @@ TEST(GpsFix, AThreeDimensionalFixFillsEveryField) {
   EXPECT_EQ(fix.mode, "3d");
   EXPECT_EQ(fix.problem, "");
   const nlohmann::json state = location_state(fix, 1419995240000 - 1500, 2);
-  EXPECT_EQ(state.dump(),
-            R"({"altitude":59.8,"eph":20.9,"errors":2,"gps_time":"2014-12-31T03:07:20.000Z","hdop":1.1,)"
-            R"("latitude":-37.784791667,"longitude":175.314896667,"mode":"3d","satellites_used":8,"stale":false,)"
-            R"("time_offset_s":1.5})");
+  EXPECT_EQ(
+      state.dump(),
+      R"({"altitude":59.8,"eph":20.9,"errors":2,"gps_time":"2014-12-31T03:07:20.000Z","hdop":1.1,)"
+      R"("latitude":-37.784791667,"longitude":175.314896667,"mode":"3d","satellites_used":8,"stale":false,)"
+      R"("time_offset_s":1.5})");
 }
 
 TEST(GpsFix, ATwoDimensionalFixHasNoAltitudeAndNoSkyMeansNoSatellites) {
@@ -76,7 +77,8 @@ TEST(GpsFix, ImplausibleValuesAreLeftOutAndNamed) {
     const Fix fix = fix_of(*tpv(MODE_3D, lat, lon), true);
     EXPECT_EQ(fix.mode, "none") << lat << "," << lon;
     EXPECT_FALSE(fix.latitude || fix.longitude || fix.altitude);
-    EXPECT_NE(fix.problem.find("3D fix without a valid latitude/longitude"), std::string::npos) << fix.problem;
+    EXPECT_NE(fix.problem.find("3D fix without a valid latitude/longitude"), std::string::npos)
+        << fix.problem;
   }
   auto data = bu353s4_fix();
   data->fix.altMSL = 1e12;

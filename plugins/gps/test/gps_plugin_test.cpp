@@ -138,7 +138,8 @@ std::string difference(const nlohmann::json& state, const nlohmann::json& tpv, c
   if (std::abs(state.at("latitude").get<double>() - tpv.at("lat").get<double>()) > 1e-9) return "latitude";
   if (std::abs(state.at("longitude").get<double>() - tpv.at("lon").get<double>()) > 1e-9) return "longitude";
   if (mode == 3 && tpv.contains("altMSL")) {
-    if (std::abs(state.at("altitude").get<double>() - tpv.at("altMSL").get<double>()) > 1e-6) return "altitude";
+    if (std::abs(state.at("altitude").get<double>() - tpv.at("altMSL").get<double>()) > 1e-6)
+      return "altitude";
   } else if (!state.at("altitude").is_null()) {
     return "altitude";
   }
@@ -168,8 +169,8 @@ void expect_matches(const std::vector<nlohmann::json>& published, const std::vec
     std::size_t match = next;
     while (match < chk.size() && !difference(published[i], chk[match], shifts).empty()) ++match;
     ASSERT_LT(match, chk.size()) << "state " << i << " is no .chk report at or after " << next << ": "
-                                 << published[i].dump() << "\n  next: " << chk[next].dump() << "\n  differs in "
-                                 << difference(published[i], chk[next], shifts);
+                                 << published[i].dump() << "\n  next: " << chk[next].dump()
+                                 << "\n  differs in " << difference(published[i], chk[next], shifts);
     if (all) {
       EXPECT_EQ(match, i);
     }
@@ -178,7 +179,8 @@ void expect_matches(const std::vector<nlohmann::json>& published, const std::vec
   }
   ASSERT_FALSE(published.empty());
   EXPECT_EQ(difference(published.back(), chk.back(), shifts), "") << "the last state is not the last report";
-  for (const auto& [time, shift] : shifts) EXPECT_TRUE(times.count(time)) << "no state for the fix at " << time;
+  for (const auto& [time, shift] : shifts)
+    EXPECT_TRUE(times.count(time)) << "no state for the fix at " << time;
 }
 
 void plays_a_log_like_gpsd_reported_it(const std::string& log, const Shifts& shifts, bool all) {
@@ -199,8 +201,8 @@ void plays_a_log_like_gpsd_reported_it(const std::string& log, const Shifts& shi
   const auto chk = chk_reports(log + ".chk");
   ASSERT_FALSE(chk.empty());
   const std::string last_time = chk.back().at("time");
-  const std::string expected_last = iso8601_utc(timeseries::parse_iso8601(last_time)->unix_ms() +
-                                                shifts.at(last_time));
+  const std::string expected_last =
+      iso8601_utc(timeseries::parse_iso8601(last_time)->unix_ms() + shifts.at(last_time));
   ASSERT_TRUE(host.wait_until(
       [&](const std::vector<t::Published>& messages) {
         for (const auto& message : messages)
@@ -210,7 +212,8 @@ void plays_a_log_like_gpsd_reported_it(const std::string& log, const Shifts& shi
         return false;
       },
       30s))
-      << host.states("gps").size() << " states\n" << gpsd.process().log();
+      << host.states("gps").size() << " states\n"
+      << gpsd.process().log();
   std::this_thread::sleep_for(500ms);  // a report gpsd sent beyond the .chk's would show here
   expect_matches(states(host, "gps"), chk, shifts, all);
   EXPECT_EQ(host.last_state("gps")->at("errors"), 0);
@@ -228,7 +231,8 @@ class HostileGpsd {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || listen(listener_, 4) != 0)
+    if (bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        listen(listener_, 4) != 0)
       throw std::runtime_error("cannot listen");
     socklen_t length = sizeof address;
     getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
@@ -327,8 +331,8 @@ TEST(GpsPlugin, GpsdGoneIsOfflineAndGpsdBackIsFollowedAgain) {
   const int port = t::free_port();
   GpsdOnPty gpsd(dir.file("gpsd-1.log"), port);
   FakeHost host("gps");
-  FakeInstance instance(plugin(), host,
-                        {{"host", "127.0.0.1"}, {"port", port}, {"reconnect_max_s", 2}, {"stale_after_s", 5}});
+  FakeInstance instance(
+      plugin(), host, {{"host", "127.0.0.1"}, {"port", port}, {"reconnect_max_s", 2}, {"stale_after_s", 5}});
   instance.start();
   ASSERT_TRUE(availability_becomes(host, "gps", "online")) << gpsd.process().log();
   gpsd.feed(t::testdata("gps/garmin17n.log"));

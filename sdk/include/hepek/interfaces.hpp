@@ -125,7 +125,7 @@ inline const std::vector<InterfaceSpec>& catalogue() {
        "a temperature sensor",
        {{"temperature", "°C", "temperature", "measurement", true, "measured temperature"}},
        {},
-       {}},
+       {"indoor", "outdoor"}},
       {"switch",
        "an on/off switch (the supply relay, a smart plug)",
        {},

@@ -124,7 +124,33 @@ TEST(PlanMessage, GoldenJson) {
   EXPECT_EQ(PlanMessage::parse(fallback.to_json())->fallback, fallback.fallback);
 }
 
+TEST(PlanMessage, LoadWindowsRoundTrip) {
+  PlanMessage plan;
+  plan.step_s = 900;
+  plan.loads["dishwasher"] = {{1000, 2000}, {3000, 4000}};
+  plan.loads["boiler"] = {};
+  const auto json = plan.to_json();
+  EXPECT_EQ(
+      json["loads"].dump(),
+      R"({"boiler":[],"dishwasher":[{"end_ms":2000,"start_ms":1000},{"end_ms":4000,"start_ms":3000}]})");
+  const auto parsed = PlanMessage::parse(json);
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  EXPECT_EQ(parsed->loads, plan.loads);
+  ASSERT_NE(parsed->windows_for("boiler"), nullptr);
+  EXPECT_TRUE(parsed->windows_for("boiler")->empty());
+  EXPECT_EQ(parsed->windows_for("washer"), nullptr);
+}
+
 TEST(PlanMessage, ErrorsNameTheField) {
+  expect_error<PlanMessage>(R"({"step_s":900,"steps":[],"loads":[]})", "loads is not an object");
+  expect_error<PlanMessage>(R"({"step_s":900,"steps":[],"loads":{"dw":{}}})", "loads.dw is not an array");
+  expect_error<PlanMessage>(R"({"step_s":900,"steps":[],"loads":{"dw":[{"start_ms":5}]}})",
+                            "loads.dw[0].end_ms is missing");
+  expect_error<PlanMessage>(R"({"step_s":900,"steps":[],"loads":{"dw":[{"start_ms":5,"end_ms":5}]}})",
+                            "loads.dw[0] ends before it starts");
+  expect_error<PlanMessage>(
+      R"({"step_s":900,"steps":[],"loads":{"dw":[{"start_ms":0,"end_ms":9},{"start_ms":5,"end_ms":20}]}})",
+      "loads.dw[1] overlaps");
   expect_error<PlanMessage>(R"({"steps":[]})", "hepek/plan: step_s is missing");
   expect_error<PlanMessage>(R"({"step_s":900})", "steps is not an array");
   expect_error<PlanMessage>(R"({"step_s":900,"steps":[{"start_ms":0,"length_s":900}]})",

@@ -29,13 +29,15 @@ Result<double> read_thermometer(const std::filesystem::path& devices_dir, const 
   using R = Result<double>;
   const std::filesystem::path file = devices_dir / sensor_id / "w1_slave";
   std::ifstream in(file, std::ios::binary);
-  if (!in) return R::failure(fmt::format("{}: cannot open (sensor gone or not yet enumerated)", file.string()));
+  if (!in)
+    return R::failure(fmt::format("{}: cannot open (sensor gone or not yet enumerated)", file.string()));
   std::string text(kMaxW1SlaveBytes + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) return R::failure(fmt::format("{}: read error", file.string()));
   text.resize(static_cast<std::size_t>(in.gcount()));
   if (text.size() > kMaxW1SlaveBytes)
-    return R::failure(fmt::format("{}: more than {} bytes, not a w1_slave file", file.string(), kMaxW1SlaveBytes));
+    return R::failure(
+        fmt::format("{}: more than {} bytes, not a w1_slave file", file.string(), kMaxW1SlaveBytes));
   auto celsius = parse_w1_slave(text);
   if (!celsius) return R::failure(fmt::format("{}: {}", file.string(), celsius.error()));
   return celsius;

@@ -38,9 +38,9 @@ std::string choose_sensor(const std::filesystem::path& devices_dir, const std::s
   const auto found = list_thermometers(devices_dir);
   if (!found) throw std::invalid_argument(found.error() + "; set sensor = \"28-...\" to name one");
   if (found->size() != 1)
-    throw std::invalid_argument(fmt::format("sensor is empty and {} has {} thermometers ({}): name one",
-                                            devices_dir.string(), found->size(),
-                                            found->empty() ? "none" : fmt::format("{}", fmt::join(*found, ", "))));
+    throw std::invalid_argument(
+        fmt::format("sensor is empty and {} has {} thermometers ({}): name one", devices_dir.string(),
+                    found->size(), found->empty() ? "none" : fmt::format("{}", fmt::join(*found, ", "))));
   return found->front();
 }
 
@@ -53,7 +53,8 @@ class W1TemperaturePlugin : public Plugin {
 
   static std::vector<ConfigRow> config_schema() {
     return {
-        {"devices_dir", HEPEK_CONFIG_PATH, "\"/sys/bus/w1/devices\"", false, "the w1 subsystem's device directory"},
+        {"devices_dir", HEPEK_CONFIG_PATH, "\"/sys/bus/w1/devices\"", false,
+         "the w1 subsystem's device directory"},
         {"sensor", HEPEK_CONFIG_STRING, "\"\"", false,
          "the sensor id (e.g. 28-0316a2793aff); empty = the only thermometer in devices_dir"},
         ConfigRow{"role", HEPEK_CONFIG_STRING, "\"indoor\"", false,
@@ -75,8 +76,10 @@ class W1TemperaturePlugin : public Plugin {
 
   void start() override {
     if (host().is_simulation())
-      host().warn("a live 1-Wire sensor in a simulation: its reads follow the wall clock, not the simulated one");
-    Device device{host().id(), name_.empty() ? "Temperature " + sensor_ : name_,
+      host().warn(
+          "a live 1-Wire sensor in a simulation: its reads follow the wall clock, not the simulated one");
+    Device device{host().id(),
+                  name_.empty() ? "Temperature " + sensor_ : name_,
                   {sensor("temperature", "°C", "temperature", "measurement", "Temperature"),
                    sensor("errors", "", "", "total_increasing", "Failed reads")},
                   "1-Wire " + sensor_};

@@ -136,7 +136,8 @@ TEST(W1TemperaturePlugin, TheRoleIsTheConfiguredPlacement) {
   }
   {
     FakeHost host("tank");
-    FakeInstance instance(plugin(), host, {{"devices_dir", sysfs.devices()}, {"role", "none"}, {"name", "Tank"}});
+    FakeInstance instance(plugin(), host,
+                          {{"devices_dir", sysfs.devices()}, {"role", "none"}, {"name", "Tank"}});
     instance.start();
     const auto metadata = *host.device_metadata("tank");
     EXPECT_TRUE(interfaces::check_implements(metadata, interfaces::kTemperatureSensor));
@@ -167,7 +168,8 @@ TEST(W1TemperaturePlugin, WithoutASensorIdExactlyOneThermometerMustBeThere) {
                 .find("has 2 thermometers (10-000802b4b1c5, 28-0316a2793aff): name one"),
             std::string::npos);
   EXPECT_NE(refusal({{"devices_dir", sysfs.devices() + "/missing"}}).find("cannot list"), std::string::npos);
-  EXPECT_NE(refusal({{"devices_dir", sysfs.devices()}, {"sensor", "1d-000000abcdef"}}).find("not a 1-Wire thermometer"),
+  EXPECT_NE(refusal({{"devices_dir", sysfs.devices()}, {"sensor", "1d-000000abcdef"}})
+                .find("not a 1-Wire thermometer"),
             std::string::npos);
   // A named sensor need not be there yet (the bus enumerates it later): offline until it reads.
   FakeHost later("later");

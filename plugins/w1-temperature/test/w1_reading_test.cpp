@@ -13,7 +13,8 @@ TEST(W1Reading, ReadsTheMillidegreesOfAGoodRead) {
   ASSERT_TRUE(celsius) << celsius.error();
   EXPECT_DOUBLE_EQ(*celsius, 23.125);
   // Below zero (two's complement in the scratchpad; the driver prints the sign), and no final newline.
-  const auto frost = parse_w1_slave("5e ff 4b 46 7f ff 02 10 3b : crc=3b YES\n5e ff 4b 46 7f ff 02 10 3b t=-10125");
+  const auto frost =
+      parse_w1_slave("5e ff 4b 46 7f ff 02 10 3b : crc=3b YES\n5e ff 4b 46 7f ff 02 10 3b t=-10125");
   ASSERT_TRUE(frost) << frost.error();
   EXPECT_DOUBLE_EQ(*frost, -10.125);
 }
@@ -24,10 +25,13 @@ TEST(W1Reading, RefusesWhatIsNotAMeasurement) {
     const char* error_part;
   };
   for (const Case& c : {
-           Case{"72 01 4b 46 7f ff 0e 10 57 : crc=a1 NO\n72 01 4b 46 7f ff 0e 10 57 t=23125\n", "CRC check failed"},
-           Case{"50 05 4b 46 7f ff 0c 10 1c : crc=1c YES\n50 05 4b 46 7f ff 0c 10 1c t=85000\n", "power-on reset"},
+           Case{"72 01 4b 46 7f ff 0e 10 57 : crc=a1 NO\n72 01 4b 46 7f ff 0e 10 57 t=23125\n",
+                "CRC check failed"},
+           Case{"50 05 4b 46 7f ff 0c 10 1c : crc=1c YES\n50 05 4b 46 7f ff 0c 10 1c t=85000\n",
+                "power-on reset"},
            Case{"ff ff ff ff ff ff ff ff ff : crc=c9 YES\nff ff ff ff ff ff ff ff ff t=-62\n", ""},
-           Case{"72 01 4b 46 7f ff 0e 10 57 : crc=57 YES\n72 01 4b 46 7f ff 0e 10 57 t=200000\n", "outside the sensor's range"},
+           Case{"72 01 4b 46 7f ff 0e 10 57 : crc=57 YES\n72 01 4b 46 7f ff 0e 10 57 t=200000\n",
+                "outside the sensor's range"},
            Case{"72 01 4b 46 7f ff 0e 10 57 : crc=57 YES\n72 01 4b 46 7f ff 0e 10 57\n", "no temperature"},
            Case{"72 01 4b 46 7f ff 0e 10 57 : crc=57 YES\n72 01 t=2x3\n", "not an integer"},
            Case{"72 01 4b 46 7f ff 0e 10 57 : crc=57 YES\n72 01 t=\n", "not an integer"},

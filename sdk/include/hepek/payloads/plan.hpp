@@ -6,11 +6,15 @@
 //    "steps":[{"start_ms":..,"length_s":900,"battery_w":-2000,"grid_w":1500,"soc_permille":512,
 //              "import_ueur_per_mwh":278300000,"reason":"charge from grid: ..."},...]}
 // A fallback step carries only start_ms, length_s, battery_w and reason.
+// "loads" (optional) schedules the flexible loads: for each device id, the windows [start_ms, end_ms) in which it
+// should run, in time order and not overlapping, e.g. "loads":{"dishwasher":[{"start_ms":..,"end_ms":..}]}. A
+// load with no entry has no plan (it falls back to its own latest start); an empty list means "do not run yet".
 //
 // Contract: header-only value type; parse() never throws.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,12 +38,27 @@ struct PlanStep {
   bool operator==(const PlanStep&) const = default;
 };
 
+// One window in which a flexible load should run.
+struct RunWindow {
+  std::int64_t start_ms = 0;
+  std::int64_t end_ms = 0;
+
+  bool operator==(const RunWindow&) const = default;
+};
+
 struct PlanMessage {
   std::string ts;
   std::int64_t step_s = 0;
   std::optional<std::int64_t> solve_us;
   std::optional<std::string> fallback;  // why the self-consumption rule is used, if it is
   std::vector<PlanStep> steps;
+  std::map<std::string, std::vector<RunWindow>> loads;  // flexible-load device id → its run windows
+
+  // The windows planned for `device`, or nullptr when the plan has none for it.
+  const std::vector<RunWindow>* windows_for(const std::string& device) const {
+    const auto found = loads.find(device);
+    return found == loads.end() ? nullptr : &found->second;
+  }
 
   nlohmann::json to_json() const {
     nlohmann::json list = nlohmann::json::array();
@@ -55,6 +74,15 @@ struct PlanMessage {
     if (solve_us) j["solve_us"] = *solve_us;
     if (fallback) j["fallback"] = *fallback;
     j["steps"] = std::move(list);
+    if (!loads.empty()) {
+      nlohmann::json by_device = nlohmann::json::object();
+      for (const auto& [device, windows] : loads) {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& w : windows) items.push_back({{"start_ms", w.start_ms}, {"end_ms", w.end_ms}});
+        by_device[device] = std::move(items);
+      }
+      j["loads"] = std::move(by_device);
+    }
     return j;
   }
 
@@ -91,6 +119,27 @@ struct PlanMessage {
         return R::failure(what + ": " + where + ".soc_permille " + std::to_string(*soc) +
                           " is outside 0-1000");
       m.steps.push_back({start, length, battery, grid, soc, price, reason});
+    }
+    if (const auto loads = json.find("loads"); loads != json.end()) {
+      if (!loads->is_object()) return R::failure(what + ": loads is not an object");
+      for (const auto& [device, items] : loads->items()) {
+        const std::string where = "loads." + device;
+        if (!items.is_array()) return R::failure(what + ": " + where + " is not an array");
+        std::vector<RunWindow> windows;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+          const std::string at = where + "[" + std::to_string(i) + "]";
+          if (!items[i].is_object()) return R::failure(what + ": " + at + " is not an object");
+          fields::Reader r(items[i], at);
+          const RunWindow window{r.integer("start_ms"), r.integer("end_ms")};
+          if (!r.ok()) return R::failure(what + ": " + r.error());
+          if (window.end_ms <= window.start_ms)
+            return R::failure(what + ": " + at + " ends before it starts");
+          if (!windows.empty() && window.start_ms < windows.back().end_ms)
+            return R::failure(what + ": " + at + " overlaps or precedes the window before it");
+          windows.push_back(window);
+        }
+        m.loads.emplace(device, std::move(windows));
+      }
     }
     return R::success(std::move(m));
   }

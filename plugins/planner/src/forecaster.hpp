@@ -55,6 +55,14 @@ class Forecaster {
   std::vector<double> pv_multipliers(size_t quantiles = 5) const;
   std::vector<double> load_multipliers(size_t quantiles = 3) const;
 
+  // Where the home is, for PvModel::clear_sky (the hub's location may move to a GPS fix after start).
+  void set_location(double latitude_deg, double longitude_deg) {
+    settings_.latitude_deg = latitude_deg;
+    settings_.longitude_deg = longitude_deg;
+  }
+  double latitude_deg() const { return settings_.latitude_deg; }
+  double longitude_deg() const { return settings_.longitude_deg; }
+
   bool trained() const { return observed_slots_ >= static_cast<int64_t>(slots_per_day_); }
   int64_t last_observed() const { return last_t_; }
 

@@ -81,6 +81,11 @@ class LivePlanner {
   void on_pv_state(const nlohmann::json& state, int64_t now_s);
 
   Decision decide(int64_t now_s);
+  // The home's location for the clear-sky PV forecast (a GPS fix; see hepek/location.hpp).
+  void set_location(double latitude_deg, double longitude_deg) {
+    forecaster_.set_location(latitude_deg, longitude_deg);
+  }
+  const Forecaster& forecaster() const { return forecaster_; }
 
   const LivePlannerSettings& settings() const { return settings_; }
 

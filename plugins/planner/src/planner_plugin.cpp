@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <hepek/interfaces.hpp>
+#include <hepek/location.hpp>
 #include <hepek/plugin.hpp>
 #include <hepek/topics.hpp>
 
@@ -120,6 +121,8 @@ class PlannerPlugin : public hepek::Plugin {
                    config.at("export_surcharge_eur_per_mwh").get<double>()};
     if (battery_.empty() || load_.empty())
       throw std::invalid_argument("planner: battery and load device ids are required");
+    // Its own latitude/longitude pin the forecast; otherwise it follows the hub's location ([hub] location).
+    follows_hub_location_ = !config.contains("latitude") && !config.contains("longitude");
   }
 
   void start() override {
@@ -139,6 +142,7 @@ class PlannerPlugin : public hepek::Plugin {
     if (!pv_.empty())
       host().subscribe(hepek::topics::state(pv_),
                        [this](const hepek::Message& m) { planner_.on_pv_state(parse(m.payload), now_s()); });
+    if (follows_hub_location_) location_.emplace(host());
     if (!host().is_simulation())
       host().every(static_cast<uint64_t>(step_s_) * 1000, [this] { replan(now_s()); });
   }
@@ -193,7 +197,18 @@ class PlannerPlugin : public hepek::Plugin {
     planner_.on_prices(message, now);
   }
 
+  void follow_location() {
+    if (!location_ || !location_->follows_gps()) return;
+    const hepek::HubLocation here = location_->current();
+    if (here == last_location_) return;
+    planner_.set_location(here.latitude, here.longitude);
+    host().info("planner: PV forecast for " + std::to_string(here.latitude) + ", " +
+                std::to_string(here.longitude) + " (from " + here.source + ")");
+    last_location_ = here;
+  }
+
   void replan(int64_t now) {
+    follow_location();
     if (price_csv_) feed_csv_prices(now);
     const Decision decision = planner_.decide(now);
     if (decision.send_setpoint)
@@ -210,6 +225,9 @@ class PlannerPlugin : public hepek::Plugin {
   std::string last_fallback_;
   std::optional<PriceSeries> price_csv_;
   Surcharges surcharges_;  // added to price_csv_'s spot prices
+  bool follows_hub_location_ = false;
+  std::optional<hepek::LocationFollower> location_;
+  hepek::HubLocation last_location_;
 };
 
 }  // namespace hepek::planner

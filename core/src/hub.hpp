@@ -57,6 +57,9 @@ class Hub {
   const std::vector<PluginRefusal>& refusals() const { return refusals_; }
   const std::map<std::string, std::shared_ptr<PluginLibrary>>& libraries() const { return libraries_; }
   std::vector<ConfigError> plan_instances();
+  // Unloads the plugin libraries no planned instance uses (after plan_instances(), when nothing will list or
+  // plan plugins again): their code and the libraries only they link (libgps, libmodbus, ...) leave memory.
+  void release_unused_libraries();
 
   void start();
   void run(std::optional<int64_t> duration_ms = std::nullopt);

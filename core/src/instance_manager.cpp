@@ -39,6 +39,11 @@ void Hub::discover_plugins() {
   }
 }
 
+void Hub::release_unused_libraries() {
+  // An instance holds its library's shared_ptr; the map's is then not the only one.
+  std::erase_if(libraries_, [](const auto& entry) { return entry.second.use_count() == 1; });
+}
+
 std::vector<ConfigError> Hub::plan_instances() {
   std::vector<ConfigError> errors;
   refused_instances_.clear();

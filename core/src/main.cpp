@@ -94,6 +94,7 @@ int run_hub(const Context& context, std::vector<std::string> args) {
   for (const auto& refusal : hub.refusals())
     log_warning("plugins", fmt::format("refused {}: {}", refusal.path, refusal.reason));
   for (const auto& error : hub.plan_instances()) log_error("config", error.to_string());
+  hub.release_unused_libraries();
   try {
     hub.start();
   } catch (const std::exception& e) {

@@ -239,3 +239,16 @@ TEST_F(HubHardeningTest, SimulateLocksItsOwnDataDirectoryAndAStaleLockFileDoesNo
 }
 
 }  // namespace
+
+// A running hub keeps only the plugin libraries its instances use: the others (ergon, sunspec, gps, ...) were
+// opened to read their descriptors and are unloaded before the instances start, with what only they link.
+TEST_F(HubHardeningTest, ARunningHubUnloadsThePluginLibrariesNoInstanceUses) {
+  HEPEK_REQUIRE_PLUGIN("ergon");
+  HubProcess hub(config_, data_dir_);
+  ASSERT_TRUE(wait_until_up(hub, "admin-unload")) << hub.log();
+  const std::string maps = read_file("/proc/" + std::to_string(hub.pid()) + "/maps");
+  for (const char* used : {"hepek-recorder.so", "hepek-sim-pv.so", "hepek-relay.so"})
+    EXPECT_NE(maps.find(used), std::string::npos) << used << " is not mapped";
+  EXPECT_EQ(maps.find("hepek-ergon.so"), std::string::npos) << "an unused plugin stays loaded";
+  EXPECT_EQ(maps.find("hepek-planner.so"), std::string::npos) << "an unused plugin stays loaded";
+}

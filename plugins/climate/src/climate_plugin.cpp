@@ -75,7 +75,8 @@ class ClimatePlugin : public Plugin {
         topic("temperature_state_json_key", "JSON key of the target temperature; empty = plain payload"),
         topic("current_temperature_topic", "the unit's room temperature reports; empty = none"),
         topic("current_temperature_json_key", "JSON key of the room temperature; empty = plain payload"),
-        topic("action_topic", "the unit's action reports (off/idle/heating/cooling/drying/fan); empty = none"),
+        topic("action_topic",
+              "the unit's action reports (off/idle/heating/cooling/drying/fan); empty = none"),
         topic("action_json_key", "JSON key of the action; empty = plain payload"),
         topic("fan_mode_command_topic", "where to send the fan mode; empty = no fan mode control"),
         topic("fan_mode_state_topic", "the unit's fan mode reports; empty = none"),
@@ -94,14 +95,15 @@ class ClimatePlugin : public Plugin {
         {"mode_payload_auto", HEPEK_CONFIG_STRING, "\"auto\"", false, "the unit's payload for mode auto"},
         {"fan_modes", HEPEK_CONFIG_STRING_ARRAY, "[\"auto\",\"low\",\"medium\",\"high\"]", false,
          "the fan modes (sent and matched as written, case-insensitive)"},
-        ConfigRow{"min_temp", HEPEK_CONFIG_FLOAT, "7", false, "lowest target temperature accepted (°C)"}.between(
-            -20, 60),
+        ConfigRow{"min_temp", HEPEK_CONFIG_FLOAT, "7", false, "lowest target temperature accepted (°C)"}
+            .between(-20, 60),
         ConfigRow{"max_temp", HEPEK_CONFIG_FLOAT, "35", false, "highest target temperature accepted (°C)"}
             .between(-20, 60),
         ConfigRow{"rated_power_w", HEPEK_CONFIG_FLOAT, "1000", false,
                   "estimated electric power while heating or cooling (W)"}
             .between(0, 1e6),
-        ConfigRow{"fan_power_w", HEPEK_CONFIG_FLOAT, "50", false, "estimated electric power of the fan alone (W)"}
+        ConfigRow{"fan_power_w", HEPEK_CONFIG_FLOAT, "50", false,
+                  "estimated electric power of the fan alone (W)"}
             .between(0, 1e6),
         {"comfort", HEPEK_CONFIG_STRING_ARRAY, "[]", false,
          "comfort bands by local time: \"HH:MM-HH:MM MIN-MAX\", e.g. \"07:00-23:00 20-24\""},
@@ -144,10 +146,13 @@ class ClimatePlugin : public Plugin {
         stale_after_ms_(config.at("stale_after_s").get<std::int64_t>() * 1000),
         state_({}, config.at("echo_grace_s").get<std::int64_t>() * 1000) {
     if (text("temperature_command_topic").empty())
-      throw std::invalid_argument("temperature_command_topic is empty: the unit needs a topic for its setpoint");
+      throw std::invalid_argument(
+          "temperature_command_topic is empty: the unit needs a topic for its setpoint");
     if (!(min_temp_ < max_temp_))
-      throw std::invalid_argument(fmt::format("min_temp ({}) must be below max_temp ({})", min_temp_, max_temp_));
-    if (modes_.empty()) throw std::invalid_argument("modes is empty: name at least one of off, heat, cool, auto");
+      throw std::invalid_argument(
+          fmt::format("min_temp ({}) must be below max_temp ({})", min_temp_, max_temp_));
+    if (modes_.empty())
+      throw std::invalid_argument("modes is empty: name at least one of off, heat, cool, auto");
     for (const auto& mode : modes_)
       if (!contains(kHvacModes, mode))
         throw std::invalid_argument(fmt::format("modes: \"{}\" is not one of off, heat, cool, auto", mode));
@@ -180,9 +185,7 @@ class ClimatePlugin : public Plugin {
     host().every(500, [this] { tick(); });
   }
 
-  void stop() override {
-    host().publish(topics::availability(host().id()), topics::kOffline, 1, true);
-  }
+  void stop() override { host().publish(topics::availability(host().id()), topics::kOffline, 1, true); }
 
  private:
   const std::string& text(const char* key) const { return config_.at(key).get_ref<const std::string&>(); }
@@ -279,9 +282,8 @@ class ClimatePlugin : public Plugin {
       }
       case Report::action: {
         static const std::map<std::string, std::string> kActions = {
-            {"off", "off"},         {"idle", "idle"},         {"heating", "heating"},
-            {"cooling", "cooling"}, {"drying", "cooling"},    {"fan", "fan"},
-            {"preheating", "heating"}, {"defrosting", "heating"}};
+            {"off", "off"},        {"idle", "idle"}, {"heating", "heating"},    {"cooling", "cooling"},
+            {"drying", "cooling"}, {"fan", "fan"},   {"preheating", "heating"}, {"defrosting", "heating"}};
         const auto it = kActions.find(lower(value));
         if (it == kActions.end()) return "unknown action: " + quote_prefix(value);
         action_ = it->second;
@@ -301,8 +303,8 @@ class ClimatePlugin : public Plugin {
     FieldsToSend give_back{};
     const ReportKind kind = state_.report(field, value, host().now_ms(), give_back);
     if (kind != ReportKind::user_change) return {};
-    host().info(fmt::format("{} changed on the unit to {}: now the user's setting", kFieldNames[static_cast<std::size_t>(field)],
-                            value.dump()));
+    host().info(fmt::format("{} changed on the unit to {}: now the user's setting",
+                            kFieldNames[static_cast<std::size_t>(field)], value.dump()));
     remember();
     send(give_back);
     return {};
@@ -323,8 +325,9 @@ class ClimatePlugin : public Plugin {
     ++bad_payloads_;
     const std::string kind = std::string(topic) + " " + error.substr(0, error.find(':'));
     if (logged_kinds_.insert(kind).second)
-      host().warn(fmt::format("ignoring a bad payload on {}: {} (each kind is logged once; bad_payloads counts all)",
-                              topic, error));
+      host().warn(
+          fmt::format("ignoring a bad payload on {}: {} (each kind is logged once; bad_payloads counts all)",
+                      topic, error));
     publish_state();
   }
 
@@ -333,8 +336,9 @@ class ClimatePlugin : public Plugin {
     host().subscribe(topics::config(indoor_sensor_), [this](const Message& message) {
       directory_.on_config(indoor_sensor_, message.payload);
       const nlohmann::json* config = directory_.config(indoor_sensor_);
-      const Status status = config ? interfaces::check_implements(*config, interfaces::kTemperatureSensor, "indoor")
-                                   : Status::failure("device \"" + indoor_sensor_ + "\" has no config");
+      const Status status =
+          config ? interfaces::check_implements(*config, interfaces::kTemperatureSensor, "indoor")
+                 : Status::failure("device \"" + indoor_sensor_ + "\" has no config");
       sensor_ok_ = status.ok();
       if (!sensor_ok_) {
         temperature_.reset();
@@ -344,9 +348,8 @@ class ClimatePlugin : public Plugin {
     host().subscribe(topics::state(indoor_sensor_), [this](const Message& message) {
       if (!sensor_ok_) return;
       const auto state = json_limits::parse_limited(message.payload);
-      const nlohmann::json* value = state && state->is_object() && state->contains("temperature")
-                                        ? &(*state)["temperature"]
-                                        : nullptr;
+      const nlohmann::json* value =
+          state && state->is_object() && state->contains("temperature") ? &(*state)["temperature"] : nullptr;
       if (!value || !value->is_number()) {
         bad(message.topic, "sensor state without a numeric temperature: " + quote_prefix(message.payload));
         return;
@@ -374,8 +377,8 @@ class ClimatePlugin : public Plugin {
         const double target = value.get<double>();
         if (!std::isfinite(target) || target < min_temp_ || target > max_temp_)
           return CommandResult::rejected(
-              fmt::format("target_temperature {} is outside this unit's min_temp..max_temp {}..{}", value.dump(),
-                          min_temp_, max_temp_));
+              fmt::format("target_temperature {} is outside this unit's min_temp..max_temp {}..{}",
+                          value.dump(), min_temp_, max_temp_));
         fields[Field::target_temperature] = target;
       } else if (key == "hvac_mode") {
         if (!value.is_string()) return CommandResult::rejected("hvac_mode must be a string");
@@ -387,7 +390,8 @@ class ClimatePlugin : public Plugin {
       } else if (key == "fan_mode") {
         if (!value.is_string() || !has_fan() || !contains(fan_modes_, value.get<std::string>()))
           return CommandResult::rejected(fmt::format("fan_mode {} is not one of this unit's fan modes ({})",
-                                                     quote_prefix(value.dump()), fmt::join(fan_modes_, ", ")));
+                                                     quote_prefix(value.dump()),
+                                                     fmt::join(fan_modes_, ", ")));
         fields[Field::fan_mode] = value;
       } else if (key == "expires_s") {
         if (!value.is_number() || !(value.get<double>() > 0) || value.get<double>() > kMaxExpiresS)
@@ -401,7 +405,8 @@ class ClimatePlugin : public Plugin {
     for (const auto& value : fields.values) any |= value.has_value();
     if (!any)
       return CommandResult::rejected(
-          "expires_s: a command needs target_temperature, hvac_mode or fan_mode (expires_s alone changes nothing)");
+          "expires_s: a command needs target_temperature, hvac_mode or fan_mode (expires_s alone changes "
+          "nothing)");
     const FieldsToSend to_send = state_.command(fields, expires_s, host().now_ms());
     if (!expires_s) remember();
     send(to_send);
@@ -437,8 +442,7 @@ class ClimatePlugin : public Plugin {
         payload = value->get<std::string>();
       }
       if (topic.empty()) continue;
-      if (const Status sent = host().publish(topic, payload); !sent)
-        host().warn(sent.error());
+      if (const Status sent = host().publish(topic, payload); !sent) host().warn(sent.error());
       state_.sent(field, host().now_ms());
     }
   }
@@ -456,7 +460,8 @@ class ClimatePlugin : public Plugin {
     }
     had_override_ = state_.override_until_ms().has_value();
     update_availability();
-    if (changed || comfort_band() != published_band_ || now - last_published_ms_ >= kHeartbeatMs) publish_state();
+    if (changed || comfort_band() != published_band_ || now - last_published_ms_ >= kHeartbeatMs)
+      publish_state();
   }
 
   std::optional<ComfortBand> comfort_band() {
@@ -477,7 +482,8 @@ class ClimatePlugin : public Plugin {
   // What the unit does: reported, else derived from the mode and the temperatures.
   std::string action(const Setting& effective) const {
     if (action_) return *action_;
-    const std::string mode = effective[Field::hvac_mode] ? effective[Field::hvac_mode]->get<std::string>() : "";
+    const std::string mode =
+        effective[Field::hvac_mode] ? effective[Field::hvac_mode]->get<std::string>() : "";
     if (mode == "off") return "off";
     if (!temperature_ || !effective[Field::target_temperature]) return "idle";
     const double gap = *temperature_ - effective[Field::target_temperature]->get<double>();
@@ -489,7 +495,9 @@ class ClimatePlugin : public Plugin {
   void publish_state() {
     const Setting effective = state_.effective();
     const std::string doing = action(effective);
-    auto or_null = [](const std::optional<nlohmann::json>& value) { return value ? *value : nlohmann::json(); };
+    auto or_null = [](const std::optional<nlohmann::json>& value) {
+      return value ? *value : nlohmann::json();
+    };
     nlohmann::json state = {{"temperature", temperature_ ? nlohmann::json(*temperature_) : nlohmann::json()},
                             {"target_temperature", or_null(effective[Field::target_temperature])},
                             {"hvac_mode", or_null(effective[Field::hvac_mode])},

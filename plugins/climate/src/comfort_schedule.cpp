@@ -41,7 +41,8 @@ ComfortSchedule parse_comfort_schedule(const std::vector<std::string>& entries) 
       throw std::invalid_argument(where + ": the start time is not a time of day 00:00..23:59");
     if (!to) throw std::invalid_argument(where + ": the end time is not a time of day 00:00..24:00");
     if (*from == *to)
-      throw std::invalid_argument(where + ": the start and end time are the same (use 00:00-24:00 for all day)");
+      throw std::invalid_argument(where +
+                                  ": the start and end time are the same (use 00:00-24:00 for all day)");
     const ComfortBand band{std::stod(match[5]), std::stod(match[6])};
     if (!(band.min < band.max)) throw std::invalid_argument(where + ": MIN must be below MAX");
     if (band.min < -50 || band.max > 100)

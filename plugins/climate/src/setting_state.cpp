@@ -39,13 +39,15 @@ Setting SettingState::effective() const {
 
 FieldsToSend SettingState::end_override() {
   FieldsToSend give_back{};
-  for (std::size_t i = 0; i < kFieldCount; ++i) give_back[i] = override_.values[i].has_value() && user_.values[i];
+  for (std::size_t i = 0; i < kFieldCount; ++i)
+    give_back[i] = override_.values[i].has_value() && user_.values[i];
   override_ = {};
   override_until_ms_.reset();
   return give_back;
 }
 
-FieldsToSend SettingState::command(const Setting& fields, std::optional<double> expires_s, std::int64_t now_ms) {
+FieldsToSend SettingState::command(const Setting& fields, std::optional<double> expires_s,
+                                   std::int64_t now_ms) {
   FieldsToSend to_send{};
   if (expires_s && *expires_s > 0) {
     for (std::size_t i = 0; i < kFieldCount; ++i)

@@ -34,8 +34,10 @@ inline constexpr double kTemperatureTolerance = 0.05;
 struct Setting {
   std::array<std::optional<nlohmann::json>, kFieldCount> values;
   std::optional<nlohmann::json>& operator[](Field f) { return values[static_cast<std::size_t>(f)]; }
-  const std::optional<nlohmann::json>& operator[](Field f) const { return values[static_cast<std::size_t>(f)]; }
-  nlohmann::json to_json() const;                    // {"target_temperature":..,...} (known fields only)
+  const std::optional<nlohmann::json>& operator[](Field f) const {
+    return values[static_cast<std::size_t>(f)];
+  }
+  nlohmann::json to_json() const;                     // {"target_temperature":..,...} (known fields only)
   static Setting from_json(const nlohmann::json& j);  // the known fields of an object; others ignored
 };
 

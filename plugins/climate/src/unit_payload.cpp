@@ -43,7 +43,8 @@ Result<double> parse_number(const std::string& value, double min, double max, co
 Result<std::string> extract_value(std::string_view payload, const std::string& json_key) {
   using R = Result<std::string>;
   if (payload.size() > kMaxUnitPayload)
-    return R::failure(fmt::format("oversized payload: {} bytes, at most {}", payload.size(), kMaxUnitPayload));
+    return R::failure(
+        fmt::format("oversized payload: {} bytes, at most {}", payload.size(), kMaxUnitPayload));
   if (json_key.empty()) {
     std::string_view text = trim(payload);
     if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);
@@ -55,7 +56,8 @@ Result<std::string> extract_value(std::string_view payload, const std::string& j
   if (!parsed->is_object()) return R::failure("not a JSON object: " + quote_prefix(std::string(payload)));
   const auto member = parsed->find(json_key);
   if (member == parsed->end())
-    return R::failure(fmt::format("JSON key missing: no \"{}\" in {}", json_key, quote_prefix(std::string(payload))));
+    return R::failure(
+        fmt::format("JSON key missing: no \"{}\" in {}", json_key, quote_prefix(std::string(payload))));
   if (member->is_string()) return R::success(member->get<std::string>());
   if (member->is_number() || member->is_boolean()) return R::success(member->dump());
   return R::failure(fmt::format("JSON value not a scalar: \"{}\" is {}", json_key, member->type_name()));
@@ -65,7 +67,9 @@ Result<double> parse_temperature(const std::string& value) {
   return parse_number(value, -50, 100, "temperature");
 }
 
-Result<double> parse_power(const std::string& value) { return parse_number(value, 0, 1e6, "power"); }
+Result<double> parse_power(const std::string& value) {
+  return parse_number(value, 0, 1e6, "power");
+}
 
 std::string PayloadMap::payload_for(const std::string& name) const {
   const auto it = to_payload_.find(name);

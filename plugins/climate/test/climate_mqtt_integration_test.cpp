@@ -26,9 +26,13 @@ using nlohmann::json;
 
 constexpr int kDeadlineMs = 15000;
 
-std::string ac_unit() { return t::source_dir() + "/plugins/climate/test/ac_unit.py"; }
+std::string ac_unit() {
+  return t::source_dir() + "/plugins/climate/test/ac_unit.py";
+}
 
-json parse(const std::string& text) { return json::parse(text, nullptr, false); }
+json parse(const std::string& text) {
+  return json::parse(text, nullptr, false);
+}
 
 // Waits for a message on `topic` whose JSON payload satisfies `accept`; returns it (null on timeout).
 template <typename Predicate>
@@ -44,18 +48,22 @@ json wait_json(t::MqttClient& client, const std::string& topic, Predicate accept
 }
 
 bool wait_payload(t::MqttClient& client, const std::string& topic, const std::string& payload) {
-  return client.wait_for(topic, [&](const t::Received& m) { return m.payload == payload; }, kDeadlineMs)
+  return client
+      .wait_for(
+          topic, [&](const t::Received& m) { return m.payload == payload; }, kDeadlineMs)
       .has_value();
 }
 
 bool number_is(const json& state, const char* field, double value) {
-  return state.contains(field) && state[field].is_number() && std::abs(state[field].get<double>() - value) < 0.01;
+  return state.contains(field) && state[field].is_number() &&
+         std::abs(state[field].get<double>() - value) < 0.01;
 }
 
-std::unique_ptr<t::PeerProcess> start_unit(const std::string& data_dir, int port, std::vector<std::string> extra) {
-  std::vector<std::string> argv = {"/usr/bin/python3", ac_unit(),   "--port",
-                                   std::to_string(port), "--username", "admin",
-                                   "--password", t::accounts(data_dir).at("admin").get<std::string>()};
+std::unique_ptr<t::PeerProcess> start_unit(const std::string& data_dir, int port,
+                                           std::vector<std::string> extra) {
+  std::vector<std::string> argv = {
+      "/usr/bin/python3", ac_unit(), "--port",     std::to_string(port),
+      "--username",       "admin",   "--password", t::accounts(data_dir).at("admin").get<std::string>()};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return std::make_unique<t::PeerProcess>(argv);
 }
@@ -63,7 +71,8 @@ std::unique_ptr<t::PeerProcess> start_unit(const std::string& data_dir, int port
 std::string separate_topics_config() {
   return "[[plugin]]\nid = \"ac\"\ntype = \"climate\"\nname = \"Living room AC\"\n"
          "mode_command_topic = \"ac1/mode/set\"\nmode_state_topic = \"ac1/mode/state\"\n"
-         "temperature_command_topic = \"ac1/temperature/set\"\ntemperature_state_topic = \"ac1/temperature/state\"\n"
+         "temperature_command_topic = \"ac1/temperature/set\"\ntemperature_state_topic = "
+         "\"ac1/temperature/state\"\n"
          "current_temperature_topic = \"ac1/current_temperature\"\naction_topic = \"ac1/action\"\n"
          "fan_mode_command_topic = \"ac1/fan/set\"\nfan_mode_state_topic = \"ac1/fan/state\"\n"
          "power_topic = \"ac1/power\"\navailability_topic = \"ac1/availability\"\n"
@@ -86,8 +95,8 @@ TEST(ClimateMqtt, DrivesAnAcUnitWithOverridesUserChangesAndAvailability) {
     auto client = t::connect_account(data_dir, port, "admin", "admin-climate-test-1", 20000);
     ASSERT_TRUE(client) << "the hub's broker did not come up on port " << port << "\n" << hub.log();
     for (const char* topic : {"hepek/ac/#", "ac1/+/set"}) client->subscribe(topic);
-    auto unit = start_unit(data_dir, port, {"--name", "ac1", "--upper", "--mode", "off", "--target", "22",
-                                            "--room", "27"});
+    auto unit = start_unit(data_dir, port,
+                           {"--name", "ac1", "--upper", "--mode", "off", "--target", "22", "--room", "27"});
 
     // The device implements climate; the unit's own state (off, 22 °C, room 27 °C) is the user's setting.
     const json announced = wait_json(*client, "hepek/ac/config", [](const json&) { return true; });
@@ -144,8 +153,8 @@ TEST(ClimateMqtt, DrivesAnAcUnitWithOverridesUserChangesAndAvailability) {
     EXPECT_TRUE(wait_payload(*client, "ac1/temperature/set", "18"));
     client->publish("hepek/ac/set", R"({"target_temperature":24})");
     EXPECT_TRUE(wait_json(*client, "hepek/ac/state", [](const json& s) {
-                  return number_is(s, "target_temperature", 24) && number_is(s, "user_target_temperature", 24) &&
-                         s["override_until"].is_null();
+                  return number_is(s, "target_temperature", 24) &&
+                         number_is(s, "user_target_temperature", 24) && s["override_until"].is_null();
                 }).is_object());
 
     // Someone uses the unit's remote (its command topic, not through HEPEK): that becomes the user's setting.
@@ -153,9 +162,12 @@ TEST(ClimateMqtt, DrivesAnAcUnitWithOverridesUserChangesAndAvailability) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     client->clear();
     client->publish("ac1/temperature/set", "21");
-    EXPECT_TRUE(wait_json(*client, "hepek/ac/state", [](const json& s) {
-                  return number_is(s, "target_temperature", 21) && number_is(s, "user_target_temperature", 21);
-                }).is_object())
+    EXPECT_TRUE(wait_json(*client, "hepek/ac/state",
+                          [](const json& s) {
+                            return number_is(s, "target_temperature", 21) &&
+                                   number_is(s, "user_target_temperature", 21);
+                          })
+                    .is_object())
         << hub.log();
 
     // Bad unit payloads are counted and logged once per kind; they change nothing.
@@ -163,9 +175,8 @@ TEST(ClimateMqtt, DrivesAnAcUnitWithOverridesUserChangesAndAvailability) {
     client->publish("ac1/current_temperature", "hot");
     client->publish("ac1/mode/state", "DRYISH");
     client->publish("ac1/action", std::string(5000, 'x'));
-    const json counted = wait_json(*client, "hepek/ac/state", [](const json& s) {
-      return s.value("bad_payloads", 0) >= 4;
-    });
+    const json counted =
+        wait_json(*client, "hepek/ac/state", [](const json& s) { return s.value("bad_payloads", 0) >= 4; });
     ASSERT_TRUE(counted.is_object()) << hub.log();
     EXPECT_EQ(counted["hvac_mode"], "cool");
     EXPECT_TRUE(counted["temperature"].is_number());
@@ -202,9 +213,12 @@ TEST(ClimateMqtt, DrivesAnAcUnitWithOverridesUserChangesAndAvailability) {
     ASSERT_TRUE(client) << hub.log();
     for (const char* topic : {"hepek/ac/#", "ac1/+/set"}) client->subscribe(topic);
     auto unit = start_unit(data_dir, port, {"--name", "ac1", "--upper", "--mode", "off", "--target", "26"});
-    EXPECT_TRUE(wait_json(*client, "hepek/ac/state", [](const json& s) {
-                  return number_is(s, "user_target_temperature", 21) && s.value("user_hvac_mode", json()) == "cool";
-                }).is_object())
+    EXPECT_TRUE(wait_json(*client, "hepek/ac/state",
+                          [](const json& s) {
+                            return number_is(s, "user_target_temperature", 21) &&
+                                   s.value("user_hvac_mode", json()) == "cool";
+                          })
+                    .is_object())
         << hub.log();
     // The unit went silent (frozen, still connected): offline after stale_after_s.
     EXPECT_TRUE(wait_payload(*client, "hepek/ac/availability", "online"));
@@ -250,7 +264,8 @@ TEST(ClimateMqtt, ReadsTheRoomFromAHepekTemperatureSensorAndOneJsonStateTopic) {
   // A mode this unit does not have is refused by the plugin, naming the field.
   client->clear();
   client->publish("hepek/heatpump/set", R"({"hvac_mode":"cool"})");
-  const json refused = wait_json(*client, "hepek/heatpump/set/result", [](const json& r) { return r.contains("ok"); });
+  const json refused =
+      wait_json(*client, "hepek/heatpump/set/result", [](const json& r) { return r.contains("ok"); });
   EXPECT_EQ(refused.value("ok", true), false);
   EXPECT_NE(refused.value("error", "").find("hvac_mode"), std::string::npos) << refused.dump();
 }

@@ -42,8 +42,9 @@ TEST(ComfortSchedule, ErrorsNameTheEntry) {
             "comfort[0] \"25:00-23:00 20-24\": the start time is not a time of day 00:00..23:59");
   EXPECT_EQ(error_of({"07:00-07:60 20-24"}),
             "comfort[0] \"07:00-07:60 20-24\": the end time is not a time of day 00:00..24:00");
-  EXPECT_EQ(error_of({"07:00-07:00 20-24"}),
-            "comfort[0] \"07:00-07:00 20-24\": the start and end time are the same (use 00:00-24:00 for all day)");
+  EXPECT_EQ(
+      error_of({"07:00-07:00 20-24"}),
+      "comfort[0] \"07:00-07:00 20-24\": the start and end time are the same (use 00:00-24:00 for all day)");
   EXPECT_EQ(error_of({"07:00-08:00 24-20"}), "comfort[0] \"07:00-08:00 24-20\": MIN must be below MAX");
   EXPECT_EQ(error_of({"07:00-23:00 20-24", "22:00-07:00 18-26"}),
             "comfort[1] \"22:00-07:00 18-26\" overlaps comfort[0] \"07:00-23:00 20-24\" at 22:00");

@@ -21,8 +21,12 @@ Setting mode(const std::string& m) {
   s[Field::hvac_mode] = m;
   return s;
 }
-double target_of(const Setting& s) { return s[Field::target_temperature]->get<double>(); }
-std::string mode_of(const Setting& s) { return s[Field::hvac_mode]->get<std::string>(); }
+double target_of(const Setting& s) {
+  return s[Field::target_temperature]->get<double>();
+}
+std::string mode_of(const Setting& s) {
+  return s[Field::hvac_mode]->get<std::string>();
+}
 const FieldsToSend kTarget = {true, false, false};
 const FieldsToSend kMode = {false, true, false};
 const FieldsToSend kNone = {false, false, false};

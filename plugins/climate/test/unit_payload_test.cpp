@@ -6,7 +6,9 @@
 namespace hepek::climate {
 namespace {
 
-std::string kind(const std::string& error) { return error.substr(0, error.find(':')); }
+std::string kind(const std::string& error) {
+  return error.substr(0, error.find(':'));
+}
 
 TEST(UnitPayload, PlainAndJsonValues) {
   EXPECT_EQ(*extract_value(" cool\n", ""), "cool");

@@ -238,6 +238,7 @@ class ClimatePlugin : public Plugin {
   }
 
   void on_unit_message(const Message& message, const std::vector<std::pair<Report, std::string>>& wanted) {
+    if (!in_contact()) regain_contact();
     bool any = false;
     for (const auto& [report, json_key] : wanted) {
       const auto value = extract_value(message.payload, json_key);
@@ -310,10 +311,23 @@ class ClimatePlugin : public Plugin {
     return {};
   }
 
+  // The unit was silent (or is new to us): what it reports now may be what it had before it lost us (a reboot,
+  // a restart of the hub), so the setting in effect is re-sent first and the reports that differ within
+  // echo_grace_s are taken as stale, not as a change made on the unit.
+  bool in_contact() const {
+    return last_report_ms_ && (stale_after_ms_ == 0 || host().now_ms() - *last_report_ms_ < stale_after_ms_);
+  }
+  void regain_contact() {
+    FieldsToSend all{};
+    all.fill(true);
+    send(all);
+  }
+
   void on_unit_availability(std::string_view payload) {
-    if (payload == text("payload_available"))
+    if (payload == text("payload_available")) {
+      if (unit_available_ != true) regain_contact();
       unit_available_ = true;
-    else if (payload == text("payload_not_available"))
+    } else if (payload == text("payload_not_available"))
       unit_available_ = false;
     else
       bad(text("availability_topic"), "unknown availability payload: " + quote_prefix(payload));

@@ -87,8 +87,9 @@ class ClimatePlugin : public Plugin {
         {"payload_available", HEPEK_CONFIG_STRING, "\"online\"", false, "availability payload: available"},
         {"payload_not_available", HEPEK_CONFIG_STRING, "\"offline\"", false,
          "availability payload: not available"},
-        {"modes", HEPEK_CONFIG_STRING_ARRAY, "[\"off\",\"heat\",\"cool\",\"auto\"]", false,
-         "the HVAC modes the unit supports (of off, heat, cool, auto)"},
+        ConfigRow{"modes", HEPEK_CONFIG_STRING_ARRAY, "[\"off\",\"heat\",\"cool\",\"auto\"]", false,
+                  "the HVAC modes the unit supports (of off, heat, cool, auto)"}
+            .one_of(kHvacModes),
         {"mode_payload_off", HEPEK_CONFIG_STRING, "\"off\"", false, "the unit's payload for mode off"},
         {"mode_payload_heat", HEPEK_CONFIG_STRING, "\"heat\"", false, "the unit's payload for mode heat"},
         {"mode_payload_cool", HEPEK_CONFIG_STRING, "\"cool\"", false, "the unit's payload for mode cool"},
@@ -463,19 +464,14 @@ class ClimatePlugin : public Plugin {
 
   // --- time ---
   void tick() {
-    const std::int64_t now = host().now_ms();
-    const FieldsToSend lapsed = state_.expire(now);
-    bool changed = false;
-    for (bool field : lapsed) changed |= field;
-    if (changed || (had_override_ && !state_.override_until_ms())) {
+    const bool overridden = state_.override_until_ms().has_value();
+    const FieldsToSend lapsed = state_.expire(host().now_ms());
+    if (overridden && !state_.override_until_ms()) {
       host().info("the override lapsed: back to the user's setting " + state_.user().to_json().dump());
       send(lapsed);
-      changed = true;
     }
-    had_override_ = state_.override_until_ms().has_value();
     update_availability();
-    if (changed || comfort_band() != published_band_ || now - last_published_ms_ >= kHeartbeatMs)
-      publish_state();
+    publish_state();  // when something changed (the band, an override lapsing), or as the heartbeat
   }
 
   std::optional<ComfortBand> comfort_band() {
@@ -534,7 +530,11 @@ class ClimatePlugin : public Plugin {
     const auto until = state_.override_until_ms();
     state["override_until"] = until ? nlohmann::json(iso8601_utc(*until)) : nlohmann::json();
     if (has_fan()) state["fan_mode"] = or_null(effective[Field::fan_mode]);
-    last_published_ms_ = host().now_ms();
+    // Units report often (every topic, every few seconds): publish what changed, and a heartbeat.
+    const std::int64_t now = host().now_ms();
+    if (state == last_state_ && now - last_published_ms_ < kHeartbeatMs) return;
+    last_state_ = state;
+    last_published_ms_ = now;
     if (const Status published = host().publish_state(host().id(), state); !published)
       host().warn(published.error());
   }
@@ -553,7 +553,6 @@ class ClimatePlugin : public Plugin {
   interfaces::DeviceDirectory directory_;
   bool sensor_ok_ = false;
   bool has_state_topics_ = false;
-  bool had_override_ = false;
   std::optional<double> temperature_;
   std::optional<std::string> action_;
   std::optional<double> measured_power_;
@@ -562,6 +561,7 @@ class ClimatePlugin : public Plugin {
   std::optional<bool> published_online_;
   std::optional<ComfortBand> published_band_;
   std::int64_t last_published_ms_ = 0;
+  nlohmann::json last_state_;
   std::uint64_t bad_payloads_ = 0;
   std::set<std::string> logged_kinds_;
 };

@@ -113,7 +113,8 @@ class ClimatePlugin : public Plugin {
                   "offline when the unit reported nothing this long; 0 = never"}
             .at_least(0),
         ConfigRow{"echo_grace_s", HEPEK_CONFIG_DURATION, "5", false,
-                  "after a command, a differing unit report is taken as in flight, not a change at the unit"}
+                  "how long an unconfirmed command makes differing unit reports count as in flight, not as "
+                  "changes at the unit"}
             .at_least(0),
     };
   }

@@ -71,9 +71,13 @@ ReportKind SettingState::report(Field field, const nlohmann::json& value, std::i
                                 FieldsToSend& to_send) {
   to_send = {};
   const auto index = static_cast<std::size_t>(field);
-  if (same(effective().values[index], value)) return ReportKind::echo;
-  const auto& sent = sent_ms_[index];
-  if (sent && now_ms - *sent < echo_grace_ms_) return ReportKind::stale;
+  auto& pending = sent_ms_[index];
+  if (same(effective().values[index], value)) {
+    pending.reset();  // the unit has our value: from now on a different report is a change made on it
+    return ReportKind::echo;
+  }
+  if (pending && now_ms - *pending < echo_grace_ms_) return ReportKind::stale;
+  pending.reset();
   to_send = end_override();
   to_send[index] = false;  // the unit has it already
   user_.values[index] = value;

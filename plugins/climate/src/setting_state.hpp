@@ -9,9 +9,10 @@
 //  - command without expires_s: its fields become the user's setting and any override ends.
 //  - when an override lapses (expire()), the user's setting is in effect again: the overridden fields are to be
 //    re-sent to the unit.
-//  - a unit report equal to the value in effect is an echo; a different one within `echo_grace_ms` of our last
-//    command for that field is a stale report (ignored); any other is a change made on the unit: it becomes the
-//    user's setting and ends any override (a person at the unit outranks the planner).
+//  - a unit report equal to the value in effect is an echo (and confirms what we sent); a different one while
+//    our last command for that field is unconfirmed, for at most `echo_grace_ms`, is a stale report (in flight
+//    before the unit saw the command; ignored); any other is a change made on the unit: it becomes the user's
+//    setting and ends any override (a person at the unit outranks the planner).
 // Every method takes the clock as an argument (pure, testable). Not thread-safe: the hub's event thread owns it.
 #pragma once
 
@@ -60,7 +61,7 @@ class SettingState {
   FieldsToSend command(const Setting& fields, std::optional<double> expires_s, std::int64_t now_ms);
   // Ends an override whose time has come; returns the fields to re-send (none when nothing lapsed).
   FieldsToSend expire(std::int64_t now_ms);
-  // Call after sending a field's value to the unit (starts its echo grace).
+  // Call after sending a field's value to the unit: unconfirmed until it echoes it or echo_grace_ms pass.
   void sent(Field field, std::int64_t now_ms) { sent_ms_[static_cast<std::size_t>(field)] = now_ms; }
   // A value the unit reported. user_change updates the user's setting and ends any override; `to_send` then
   // says which other fields the ended override gives back.

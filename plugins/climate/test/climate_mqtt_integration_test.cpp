@@ -9,9 +9,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <chrono>
 #include <string>
-#include <thread>
 
 #include <hepek/interfaces.hpp>
 #include <nlohmann/json.hpp>
@@ -78,7 +76,7 @@ std::string separate_topics_config() {
          "power_topic = \"ac1/power\"\navailability_topic = \"ac1/availability\"\n"
          "mode_payload_off = \"OFF\"\nmode_payload_heat = \"HEAT\"\nmode_payload_cool = \"COOL\"\n"
          "mode_payload_auto = \"AUTO\"\n"
-         "comfort = [\"00:00-24:00 20-25\"]\nstale_after_s = 3\necho_grace_s = 1\n";
+         "comfort = [\"00:00-24:00 20-25\"]\nstale_after_s = 3\n";
 }
 
 }  // namespace
@@ -94,7 +92,7 @@ TEST(ClimateMqtt, DrivesAnAcUnitWithOverridesUserChangesAndAvailability) {
     t::HubProcess hub(config, data_dir, {"--for", "120s"});
     auto client = t::connect_account(data_dir, port, "admin", "admin-climate-test-1", 20000);
     ASSERT_TRUE(client) << "the hub's broker did not come up on port " << port << "\n" << hub.log();
-    for (const char* topic : {"hepek/ac/#", "ac1/+/set"}) client->subscribe(topic);
+    for (const char* topic : {"hepek/ac/#", "ac1/#"}) client->subscribe(topic);
     auto unit = start_unit(data_dir, port,
                            {"--name", "ac1", "--upper", "--mode", "off", "--target", "22", "--room", "27"});
 
@@ -158,8 +156,9 @@ TEST(ClimateMqtt, DrivesAnAcUnitWithOverridesUserChangesAndAvailability) {
                 }).is_object());
 
     // Someone uses the unit's remote (its command topic, not through HEPEK): that becomes the user's setting.
-    // (After the plugin's echo grace of 1 s, so the report is not taken for one in flight.)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    // (Once the unit has confirmed our 24 °C; before that a differing report is taken for one in flight.)
+    EXPECT_TRUE(client->wait_for(
+        "ac1/temperature/state", [](const t::Received& m) { return m.payload == "24.0"; }, kDeadlineMs));
     client->clear();
     client->publish("ac1/temperature/set", "21");
     EXPECT_TRUE(wait_json(*client, "hepek/ac/state",
@@ -222,7 +221,6 @@ TEST(ClimateMqtt, DrivesAnAcUnitWithOverridesUserChangesAndAvailability) {
         << unit->log();
     EXPECT_TRUE(wait_payload(*client, "ac1/mode/state", "COOL")) << unit->log();
     EXPECT_TRUE(wait_payload(*client, "hepek/ac/availability", "online"));
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // past the echo grace
     // The state is published on change: a bad payload (counted) makes the next one, after everything above.
     client->clear();
     client->publish("ac1/action", "thinking");

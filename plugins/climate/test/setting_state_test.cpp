@@ -87,14 +87,25 @@ TEST(SettingState, EchoesStaleReportsAndChangesOnTheUnit) {
   state.sent(Field::target_temperature, 0);
   EXPECT_EQ(state.report(Field::target_temperature, 21.0, 100, give_back), ReportKind::stale);  // in flight
   EXPECT_EQ(state.report(Field::target_temperature, 24.01, 200, give_back), ReportKind::echo);
-  // Someone turns the unit to 19 °C: the user's setting, and the override is over.
-  EXPECT_EQ(state.report(Field::target_temperature, 19.0, 5000, give_back), ReportKind::user_change);
+  // Confirmed: someone turning the unit to 19 °C right after is the user's setting, and the override is over.
+  EXPECT_EQ(state.report(Field::target_temperature, 19.0, 300, give_back), ReportKind::user_change);
   EXPECT_EQ(give_back, kNone);
   EXPECT_EQ(target_of(state.user()), 19);
   EXPECT_FALSE(state.override_until_ms());
   // A mode reported by a unit that had none known yet is the user's.
   EXPECT_EQ(state.report(Field::hvac_mode, "cool", 5000, give_back), ReportKind::user_change);
   EXPECT_EQ(mode_of(state.user()), "cool");
+}
+
+TEST(SettingState, AnUnconfirmedCommandStopsShieldingAfterTheGrace) {
+  SettingState state(target(21), /*echo_grace_ms=*/1000);
+  FieldsToSend give_back{};
+  state.command(target(30), std::nullopt, 0);
+  state.sent(Field::target_temperature, 0);
+  EXPECT_EQ(state.report(Field::target_temperature, 21.0, 999, give_back), ReportKind::stale);
+  // The unit never took 30 (it clamps at 28, say): after the grace its report is what it has.
+  EXPECT_EQ(state.report(Field::target_temperature, 28.0, 1000, give_back), ReportKind::user_change);
+  EXPECT_EQ(target_of(state.user()), 28);
 }
 
 TEST(SettingState, AChangeOnTheUnitGivesBackTheOtherOverriddenFields) {

@@ -66,6 +66,9 @@ class FlexibleLoad : public Plugin {
         {"earliest", HEPEK_CONFIG_STRING, "\"\"", false, "recurrence daily: local HH:MM the run may start"},
         {"deadline", HEPEK_CONFIG_STRING, "\"\"", false,
          "ISO 8601 (recurrence none) or local HH:MM (daily; next day when not after earliest)"},
+        ConfigRow{"start_margin_s", HEPEK_CONFIG_DURATION, "30", false,
+                  "the latest-start fallback starts this much early (switching and reporting take time)"}
+            .at_least(0),
         ConfigRow{"tick_s", HEPEK_CONFIG_DURATION, "1", false, "live mode: how often it decides"}.at_least(1),
         ConfigRow{"plan_max_age_s", HEPEK_CONFIG_DURATION, "7200", false,
                   "a plan older than this (by its ts) is stale: the load falls back to its latest start"}
@@ -88,7 +91,7 @@ class FlexibleLoad : public Plugin {
         meter_(config.at("meter").get<std::string>()),
         rated_w_(config.at("rated_power_w").get<double>()),
         scheduler_(LoadSpec{seconds_ms(config, "run_s"), config.at("interruptible").get<bool>(),
-                            seconds_ms(config, "min_run_s")}),
+                            seconds_ms(config, "min_run_s"), seconds_ms(config, "start_margin_s")}),
         daily_(config.at("recurrence").get<std::string>() == "daily"),
         tick_ms_(seconds_ms(config, "tick_s")),
         plan_max_age_ms_(seconds_ms(config, "plan_max_age_s")),
@@ -105,8 +108,8 @@ class FlexibleLoad : public Plugin {
       daily_times_ = {parse_clock_time(config.at("earliest").get<std::string>(), "earliest"),
                       parse_clock_time(deadline, "deadline")};
       const int span = (daily_times_.deadline_minute - daily_times_.earliest_minute + 1440 - 1) % 1440 + 1;
-      if (static_cast<std::int64_t>(span) * 60'000 < scheduler_.spec().run_ms)
-        throw std::invalid_argument("run_s does not fit between earliest and deadline");
+      if (static_cast<std::int64_t>(span) * 60'000 < scheduler_.spec().run_ms + scheduler_.spec().margin_ms)
+        throw std::invalid_argument("run_s + start_margin_s does not fit between earliest and deadline");
     } else {
       if (!config.at("earliest").get<std::string>().empty())
         throw std::invalid_argument("earliest = \"HH:MM\" needs recurrence = \"daily\" (a one-shot run takes "
@@ -116,8 +119,8 @@ class FlexibleLoad : public Plugin {
         throw std::invalid_argument("a one-shot run needs both earliest_start and deadline (ISO 8601)");
       if (!earliest.empty()) {
         one_shot_ = one_shot_period(earliest, deadline);
-        if (one_shot_->deadline_ms - one_shot_->earliest_ms < scheduler_.spec().run_ms)
-          throw std::invalid_argument("run_s does not fit between earliest_start and deadline");
+        if (one_shot_->deadline_ms - one_shot_->earliest_ms < scheduler_.spec().run_ms + scheduler_.spec().margin_ms)
+          throw std::invalid_argument("run_s + start_margin_s does not fit between earliest_start and deadline");
       }
     }
     zone_ = zone_or_utc(host.timezone());

@@ -66,7 +66,7 @@ Decision RunScheduler::decide(std::int64_t now_ms, bool allowed, std::int64_t lo
     d.reason = "run complete";
     return d;
   }
-  d.latest_start_ms = run_->period.deadline_ms - d.remaining_ms;
+  d.latest_start_ms = run_->period.deadline_ms - d.remaining_ms - spec_.margin_ms;
   const bool started = run_->delivered_ms > 0;
   const bool on_now = switch_on_.value_or(false);
   d.state = on_now ? RunState::running : started ? RunState::paused : RunState::waiting;

@@ -7,7 +7,7 @@
 //  - not allowed (disabled, or a power limit below the rated power): off.
 //  - a non-interruptible run that started runs to its end, whatever the plan says.
 //  - before the earliest start: off.
-//  - at or after latest_start = deadline - remaining run time (with `lookahead_ms`: a decision that holds for
+//  - at or after latest_start = deadline - remaining run time - margin (with `lookahead_ms`: a decision that holds for
 //    a whole simulation step starts in the step that contains it): on, plan or not (the deadline guarantee).
 //  - with a plan entry: on inside a planned window that lies within [earliest, deadline]; an interruptible load
 //    starts a chunk only when the window leaves at least min(min_run, remaining) and ends a chunk at a window's
@@ -37,6 +37,7 @@ struct LoadSpec {
   std::int64_t run_ms = 0;
   bool interruptible = false;
   std::int64_t min_run_ms = 0;  // interruptible: the shortest chunk
+  std::int64_t margin_ms = 0;   // the fallback starts this much before it must (switching takes time)
 };
 
 // A pending run's progress: what is persisted across restarts.

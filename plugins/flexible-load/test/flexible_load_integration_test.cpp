@@ -1,1 +1,164 @@
+// flexible-load on the real hub with its embedded Mosquitto, each instance behind a relay (backend mqtt) that
+// drives a Tasmota-style plug peer (test/peer/tasmota_plug.py, Debian's python3-paho-mqtt): cmnd/<plug>/POWER
+// in, stat/<plug>/POWER out. Three one-shot loads in one hub, their periods relative to the test's start:
+//  - load-a has a planned window: its plug switches on at the window start and off after the run;
+//  - load-b has no plan entry: it starts at its latest start and is done by its deadline;
+//  - load-c has only a window outside its period (refused, logged): the fallback still runs it.
+// A malformed hepek/plan published first is ignored with a log line; a garbage switch state too.
+// Every wait polls with a generous deadline; the assertions are about order and the hub's own timestamps, not speed.
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <hepek/timeseries/iso8601.hpp>
+#include <nlohmann/json.hpp>
+
+#include "peer_process.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+namespace t = hepek::testing;
+using t::Received;
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+std::string iso(std::int64_t ms) { return hepek::timeseries::format_iso8601_ms(ms); }
+std::int64_t parse_ms(const std::string& text) {
+  return hepek::timeseries::parse_iso8601_or_throw(text).unix_ms();
+}
+
+std::string load_table(const std::string& id, const std::string& relay, std::int64_t earliest,
+                       std::int64_t deadline, int run_s) {
+  return "\n[[plugin]]\nid = \"" + id + "\"\ntype = \"flexible-load\"\nswitch = \"" + relay +
+         "\"\nrated_power_w = 2000.0\nrun_s = " + std::to_string(run_s) + "\nearliest_start = \"" + iso(earliest) +
+         "\"\ndeadline = \"" + iso(deadline) + "\"\nstart_margin_s = 2\nretry_s = 3\n";
+}
+std::string relay_table(const std::string& id, const std::string& plug) {
+  return "\n[[plugin]]\nid = \"" + id + "\"\ntype = \"relay\"\nbackend = \"mqtt\"\ndefault_state = \"off\"\n"
+         "remember = false\ncommand_topic = \"cmnd/" + plug + "/POWER\"\nstate_topic = \"stat/" + plug +
+         "/POWER\"\n";
+}
+
+nlohmann::json json_of(const Received& message) { return nlohmann::json::parse(message.payload, nullptr, false); }
+
+// The first message on `topic` since the last clear() that satisfies `accept`, waiting up to timeout_ms.
+template <typename Predicate>
+std::optional<Received> wait_json(t::MqttClient& client, const std::string& topic, Predicate accept,
+                                  int timeout_ms) {
+  return client.wait_for(
+      topic,
+      [&](const Received& m) {
+        const auto j = json_of(m);
+        return j.is_object() && accept(j);
+      },
+      timeout_ms);
+}
+
+bool wait_log(const t::HubProcess& hub, const std::string& text, int timeout_ms) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < until) {
+    if (hub.log().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST(FlexibleLoadIntegration, FollowsThePlanFallsBackToTheLatestStartAndIgnoresBadPlans) {
+  HEPEK_REQUIRE_HUB();
+  HEPEK_REQUIRE_PLUGIN("flexible-load");
+  HEPEK_REQUIRE_PLUGIN("relay");
+  const t::TempDir dir;
+  const int port = t::free_port();
+  const std::string data_dir = dir.file("data");
+  const std::int64_t t0 = wall_ms();
+  constexpr std::int64_t s = 1000;
+  const std::int64_t window_start = t0 + 30 * s, window_end = t0 + 36 * s;
+  const std::int64_t deadline_b = t0 + 50 * s, deadline_c = t0 + 56 * s;
+  const std::string body = relay_table("relay-a", "plug-a") + relay_table("relay-b", "plug-b") +
+                           relay_table("relay-c", "plug-c") +
+                           load_table("load-a", "relay-a", t0, t0 + 120 * s, 6) +
+                           load_table("load-b", "relay-b", t0, deadline_b, 5) +
+                           load_table("load-c", "relay-c", t0, deadline_c, 5);
+  const std::string config = t::write_config(dir.path(), port, body);
+
+  t::HubProcess hub(config, data_dir, {"--for", "150s"});
+  auto admin = t::connect_account(data_dir, port, "admin", "admin-flexload-test", 30000);
+  ASSERT_TRUE(admin) << "the hub's broker did not come up on port " << port << "\n" << hub.log();
+  for (const char* topic : {"cmnd/+/POWER", "hepek/load-a/state", "hepek/load-b/state", "hepek/load-c/state"})
+    admin->subscribe(topic);
+  const std::string admin_password = t::accounts(data_dir)["admin"].get<std::string>();  // {"admin": password}
+  t::PeerProcess plug({"/usr/bin/python3", t::source_dir() + "/plugins/flexible-load/test/peer/tasmota_plug.py",
+                       std::to_string(port), "admin", admin_password, "admin-plugs", "plug-a", "plug-b", "plug-c"});
+
+  // Every load announced itself and waits (its switch known, no plan).
+  for (const char* load : {"hepek/load-a/state", "hepek/load-b/state", "hepek/load-c/state"})
+    ASSERT_TRUE(wait_json(*admin, load, [](const nlohmann::json& j) {
+      return j.value("run_state", "") == "waiting" && j["switch_error"].is_null();
+    }, 30000)) << load << "\n" << hub.log();
+
+  // A malformed plan (a window that ends before it starts): ignored with a log line naming it.
+  admin->publish("hepek/plan",
+                 R"({"schema":2,"ts":")" + iso(wall_ms()) +
+                     R"(","step_s":900,"steps":[],"loads":{"load-a":[{"start_ms":5,"end_ms":1}]}})",
+                 1, true);
+  EXPECT_TRUE(wait_log(hub, "ignoring a malformed hepek/plan", 10000)) << hub.log();
+  // A garbage switch state: refused with a log line, counted.
+  admin->publish("hepek/relay-b/state", R"({"state":"maybe"})");
+  EXPECT_TRUE(wait_log(hub, "ignoring switch \"relay-b\" state", 10000)) << hub.log();
+
+  // The real plan (retained): load-a in [30 s, 36 s); load-c only outside its period; load-b absent.
+  const nlohmann::json plan{
+      {"schema", 2}, {"ts", iso(wall_ms())}, {"step_s", 900}, {"steps", nlohmann::json::array()},
+      {"loads",
+       {{"load-a", {{{"start_ms", window_start}, {"end_ms", window_end}}}},
+        {"load-c", {{{"start_ms", t0 - 100 * s}, {"end_ms", t0 - 90 * s}}}}}}};
+  admin->publish("hepek/plan", plan.dump(), 1, true);
+  EXPECT_TRUE(wait_log(hub, "lies outside the run's period", 10000)) << hub.log();
+  EXPECT_TRUE(wait_json(*admin, "hepek/load-a/state",
+                        [](const nlohmann::json& j) { return j.value("planned", false); }, 10000));
+
+  // load-a: on at the window start (not before), off after its 6 s run.
+  const auto a_on = admin->wait_for("cmnd/plug-a/POWER", [](const Received& m) { return m.payload == "ON"; },
+                                    90000);
+  ASSERT_TRUE(a_on) << hub.log() << plug.log();
+  const auto a_running = wait_json(*admin, "hepek/load-a/state", [](const nlohmann::json& j) {
+    return j.value("run_state", "") == "running";
+  }, 10000);
+  ASSERT_TRUE(a_running) << hub.log();
+  EXPECT_EQ(json_of(*a_running).value("reason", ""), "inside a planned window");
+  EXPECT_GE(parse_ms(json_of(*a_running)["ts"]), window_start);
+  const auto a_done = wait_json(*admin, "hepek/load-a/state",
+                                [](const nlohmann::json& j) { return j.value("run_state", "") == "done"; }, 60000);
+  ASSERT_TRUE(a_done) << hub.log();
+  EXPECT_GE(parse_ms(json_of(*a_done)["ts"]), window_start + 6 * s);
+  EXPECT_TRUE(admin->wait_for("cmnd/plug-a/POWER", [](const Received& m) { return m.payload == "OFF"; }, 10000));
+
+  // load-b (no plan entry) and load-c (its only window refused): on at the latest start, done by the deadline.
+  for (const auto& [load, deadline] : {std::pair{std::string("load-b"), deadline_b}, std::pair{std::string("load-c"), deadline_c}}) {
+    const std::string topic = "hepek/" + load + "/state";
+    const auto running = wait_json(*admin, topic, [](const nlohmann::json& j) {
+      return j.value("run_state", "") == "running";
+    }, 90000);
+    ASSERT_TRUE(running) << load << "\n" << hub.log();
+    const auto j = json_of(*running);
+    EXPECT_EQ(j.value("reason", ""), "latest start reached: running so the deadline holds") << load;
+    EXPECT_GE(parse_ms(j["ts"]), parse_ms(j["latest_start"])) << load;
+    EXPECT_EQ(parse_ms(j["latest_start"]), deadline - 5 * s - 2 * s) << load;
+    const auto done = wait_json(*admin, topic,
+                                [](const nlohmann::json& d) { return d.value("run_state", "") == "done"; }, 60000);
+    ASSERT_TRUE(done) << load << "\n" << hub.log();
+    EXPECT_LE(parse_ms(json_of(*done)["ts"]), deadline) << load;
+    EXPECT_EQ(json_of(*done).value("remaining_run_s", -1), 0) << load;
+  }
+  EXPECT_NE(plug.log().find("plug-b ON"), std::string::npos) << plug.log();
+  EXPECT_NE(plug.log().find("plug-c OFF"), std::string::npos) << plug.log();
+}

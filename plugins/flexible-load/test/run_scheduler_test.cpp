@@ -152,6 +152,15 @@ TEST(RunScheduler, ALookaheadStartsInTheStepThatContainsTheLatestStart) {
   EXPECT_TRUE(s.decide(kT0 + 170 * kMinute, true, 15 * kMinute).switch_on);
 }
 
+TEST(RunScheduler, TheMarginStartsTheFallbackEarly) {
+  RunScheduler s(LoadSpec{60 * kMinute, false, 0, 5 * kMinute});
+  s.set_run(RunProgress{{kT0, kT0 + 240 * kMinute}, 0});
+  s.switch_reported(kT0, false);
+  const Trace trace = run(s, kT0, kT0 + 300 * kMinute, kMinute);
+  EXPECT_EQ(trace.on, std::vector<std::int64_t>{kT0 + 175 * kMinute});
+  EXPECT_EQ(trace.off, std::vector<std::int64_t>{kT0 + 235 * kMinute});
+}
+
 TEST(RunScheduler, NoRunMeansIdleAndOff) {
   RunScheduler s(LoadSpec{60 * kMinute, false, 0});
   const Decision d = s.decide(kT0, true);

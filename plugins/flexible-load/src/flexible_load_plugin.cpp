@@ -38,7 +38,9 @@ const date::time_zone* zone_or_utc(const std::string& name) {
   return &timeseries::find_zone(name);
 }
 
-std::string iso(std::int64_t unix_ms) { return timeseries::format_iso8601_ms(unix_ms); }
+std::string iso(std::int64_t unix_ms) {
+  return timeseries::format_iso8601_ms(unix_ms);
+}
 
 }  // namespace
 
@@ -57,7 +59,8 @@ class FlexibleLoad : public Plugin {
             .greater_than(0),
         ConfigRow{"run_s", HEPEK_CONFIG_DURATION, "", true, "how long one run takes"}.at_least(1),
         {"interruptible", HEPEK_CONFIG_BOOLEAN, "false", false, "the run may be split over several windows"},
-        ConfigRow{"min_run_s", HEPEK_CONFIG_DURATION, "0", false, "interruptible: the shortest chunk"}.at_least(0),
+        ConfigRow{"min_run_s", HEPEK_CONFIG_DURATION, "0", false, "interruptible: the shortest chunk"}
+            .at_least(0),
         ConfigRow{"recurrence", HEPEK_CONFIG_STRING, "\"none\"", false,
                   "none (one run: earliest_start/deadline ISO 8601) or daily (earliest/deadline HH:MM)"}
             .one_of({"none", "daily"}),
@@ -112,23 +115,28 @@ class FlexibleLoad : public Plugin {
         throw std::invalid_argument("run_s + start_margin_s does not fit between earliest and deadline");
     } else {
       if (!config.at("earliest").get<std::string>().empty())
-        throw std::invalid_argument("earliest = \"HH:MM\" needs recurrence = \"daily\" (a one-shot run takes "
-                                    "earliest_start = ISO 8601)");
+        throw std::invalid_argument(
+            "earliest = \"HH:MM\" needs recurrence = \"daily\" (a one-shot run takes "
+            "earliest_start = ISO 8601)");
       const std::string earliest = config.at("earliest_start").get<std::string>();
       if (earliest.empty() != deadline.empty())
         throw std::invalid_argument("a one-shot run needs both earliest_start and deadline (ISO 8601)");
       if (!earliest.empty()) {
         one_shot_ = one_shot_period(earliest, deadline);
-        if (one_shot_->deadline_ms - one_shot_->earliest_ms < scheduler_.spec().run_ms + scheduler_.spec().margin_ms)
-          throw std::invalid_argument("run_s + start_margin_s does not fit between earliest_start and deadline");
+        if (one_shot_->deadline_ms - one_shot_->earliest_ms <
+            scheduler_.spec().run_ms + scheduler_.spec().margin_ms)
+          throw std::invalid_argument(
+              "run_s + start_margin_s does not fit between earliest_start and deadline");
       }
     }
     zone_ = zone_or_utc(host.timezone());
   }
 
   void start() override {
-    if (!host().is_simulation()) store_ = std::make_unique<ProgressStore>(host().data_dir() + "/progress.json");
-    simulation_step_ms_ = host().is_simulation() ? host().hub_settings().at("step_s").get<std::int64_t>() * 1000 : 0;
+    if (!host().is_simulation())
+      store_ = std::make_unique<ProgressStore>(host().data_dir() + "/progress.json");
+    simulation_step_ms_ =
+        host().is_simulation() ? host().hub_settings().at("step_s").get<std::int64_t>() * 1000 : 0;
     begin_period(host().now_ms(), /*restore=*/true);
 
     auto entities = interfaces::canonical_entities(interfaces::kFlexibleLoad);
@@ -149,16 +157,16 @@ class FlexibleLoad : public Plugin {
 
     host().subscribe(topics::config(switch_), [this](const Message& m) { on_switch_config(m.payload); });
     host().subscribe(topics::state(switch_), [this](const Message& m) { on_switch_state(m.payload); });
-    host().subscribe(topics::availability(switch_), [this](const Message& m) { on_switch_availability(m.payload); });
-    host().subscribe(topics::set_result(switch_), [this](const Message& m) {
-      host().warn("switch \"" + switch_ + "\" answered a command: " + quote_prefix(m.payload));
-    });
+    host().subscribe(topics::availability(switch_),
+                     [this](const Message& m) { on_switch_availability(m.payload); });
+    host().subscribe(topics::set_result(switch_), [this](const Message& m) { on_switch_answer(m.payload); });
     if (!meter_.empty()) {
       host().subscribe(topics::config(meter_), [this](const Message& m) { on_meter_config(m.payload); });
       host().subscribe(topics::state(meter_), [this](const Message& m) { on_meter_state(m.payload); });
     }
     host().subscribe(topics::kPlan, [this](const Message& m) { on_plan(m.payload); });
-    if (!host().is_simulation()) host().every(static_cast<std::uint64_t>(tick_ms_), [this] { tick(host().now_ms()); });
+    if (!host().is_simulation())
+      host().every(static_cast<std::uint64_t>(tick_ms_), [this] { tick(host().now_ms()); });
     tick(host().now_ms());
   }
 
@@ -166,7 +174,8 @@ class FlexibleLoad : public Plugin {
 
   void step(Phase phase, std::int64_t now_ms) override {
     if (phase == Phase::sense) {
-      remaining_at_step_ms_ = scheduler_.spec().run_ms - (scheduler_.run() ? scheduler_.run()->delivered_ms : 0);
+      remaining_at_step_ms_ =
+          scheduler_.spec().run_ms - (scheduler_.run() ? scheduler_.run()->delivered_ms : 0);
       tick(now_ms);
     } else if (phase == Phase::decide) {
       publish_interval(now_ms);
@@ -200,8 +209,8 @@ class FlexibleLoad : public Plugin {
       try {
         if (const auto saved = store_->load(); saved && saved->period == *period) {
           progress = *saved;
-          host().info("resuming the run of " + iso(period->earliest_ms) + " .. " + iso(period->deadline_ms) + ": " +
-                      std::to_string(saved->delivered_ms / 1000) + " s already delivered");
+          host().info("resuming the run of " + iso(period->earliest_ms) + " .. " + iso(period->deadline_ms) +
+                      ": " + std::to_string(saved->delivered_ms / 1000) + " s already delivered");
         }
       } catch (const std::exception& error) {
         count_error(std::string(error.what()) + "; starting the run afresh");
@@ -228,7 +237,8 @@ class FlexibleLoad : public Plugin {
       if (!scheduler_.done()) {
         ++deadlines_missed_;
         host().warn("the run of " + iso(current.earliest_ms) + " .. " + iso(current.deadline_ms) +
-                    " did not finish (" + std::to_string((scheduler_.spec().run_ms - scheduler_.run()->delivered_ms) / 1000) +
+                    " did not finish (" +
+                    std::to_string((scheduler_.spec().run_ms - scheduler_.run()->delivered_ms) / 1000) +
                     " s left); the next run begins");
       }
       start_run({next, 0});
@@ -262,7 +272,9 @@ class FlexibleLoad : public Plugin {
     tick(host().now_ms());
   }
 
-  bool plan_fresh(std::int64_t now_ms) const { return plan_windows_ && now_ms - plan_ts_ms_ <= plan_max_age_ms_; }
+  bool plan_fresh(std::int64_t now_ms) const {
+    return plan_windows_ && now_ms - plan_ts_ms_ <= plan_max_age_ms_;
+  }
 
   void reapply_plan(bool log = false) {
     plan_applied_fresh_ = plan_fresh(host().now_ms());
@@ -270,10 +282,12 @@ class FlexibleLoad : public Plugin {
     if (!log || !scheduler_.run()) return;
     for (const auto& window : refused)
       count_error("hepek/plan window " + iso(window.start_ms) + " .. " + iso(window.end_ms) + " for \"" +
-                  host().id() + "\" lies outside the run's period " + iso(scheduler_.run()->period.earliest_ms) +
-                  " .. " + iso(scheduler_.run()->period.deadline_ms) + "; ignored");
+                  host().id() + "\" lies outside the run's period " +
+                  iso(scheduler_.run()->period.earliest_ms) + " .. " +
+                  iso(scheduler_.run()->period.deadline_ms) + "; ignored");
     if (plan_windows_ && !plan_applied_fresh_)
-      host().warn("hepek/plan of " + iso(plan_ts_ms_) + " is stale (older than plan_max_age_s); following the "
+      host().warn("hepek/plan of " + iso(plan_ts_ms_) +
+                  " is stale (older than plan_max_age_s); following the "
                   "latest start instead");
   }
 
@@ -294,8 +308,9 @@ class FlexibleLoad : public Plugin {
     switch_problem_.clear();
     const auto declared = interfaces::declared_interfaces(json);
     for (const auto& ref : *declared)
-      if (ref.name == interfaces::kSwitch && ref.role == "supply")
-        host().warn("switch \"" + switch_ + "\" is the supply relay (role supply): switching it switches the home");
+      if (ref.name == interfaces::kSwitch && ref.role == "supply" && !warned_supply_++)
+        host().warn("switch \"" + switch_ +
+                    "\" is the supply relay (role supply): switching it switches the home");
     tick(host().now_ms());
   }
 
@@ -304,12 +319,20 @@ class FlexibleLoad : public Plugin {
     const auto json = nlohmann::json::parse(payload, nullptr, false);
     const auto state = json.is_object() ? json.find("state") : json.end();
     if (state == json.end() || (*state != "on" && *state != "off")) {
-      count_error("ignoring switch \"" + switch_ + "\" state without \"state\":\"on\"|\"off\": " +
-                  quote_prefix(payload));
+      count_error("ignoring switch \"" + switch_ +
+                  "\" state without \"state\":\"on\"|\"off\": " + quote_prefix(payload));
       return;
     }
     scheduler_.switch_reported(host().now_ms(), *state == "on");
     tick(host().now_ms());
+  }
+
+  // The hub's answer to our command on hepek/<switch>/set: a refusal is reported (and the command repeated).
+  void on_switch_answer(std::string_view payload) {
+    const auto json = nlohmann::json::parse(payload, nullptr, false);
+    if (json.is_object() && json.value("ok", false)) return;
+    switch_problem_ = "switch \"" + switch_ + "\" refused a command: " + quote_prefix(payload);
+    count_error(switch_problem_);
   }
 
   void on_switch_availability(std::string_view payload) {
@@ -327,15 +350,17 @@ class FlexibleLoad : public Plugin {
     const auto json = nlohmann::json::parse(payload, nullptr, false);
     const Status ok = interfaces::check_implements(json, interfaces::kLoad);
     meter_ready_ = ok.ok();
-    if (!ok && !payload.empty()) count_error("meter \"" + meter_ + "\" is not used (power is estimated): " + ok.error());
+    if (!ok && !payload.empty())
+      count_error("meter \"" + meter_ + "\" is not used (power is estimated): " + ok.error());
   }
 
   void on_meter_state(std::string_view payload) {
     const auto json = nlohmann::json::parse(payload, nullptr, false);
     if (!json.is_object() || !json.contains("power") || !json["power"].is_number() ||
         !std::isfinite(json["power"].get<double>())) {
-      if (!payload.empty()) count_error("ignoring meter \"" + meter_ + "\" state without a numeric power: " +
-                                        quote_prefix(payload));
+      if (!payload.empty())
+        count_error("ignoring meter \"" + meter_ +
+                    "\" state without a numeric power: " + quote_prefix(payload));
       return;
     }
     metered_w_ = json["power"].get<double>();
@@ -363,9 +388,10 @@ class FlexibleLoad : public Plugin {
     if (decision.state == RunState::done && !counted_done_) {
       ++runs_completed_;
       counted_done_ = true;
-      host().info("run complete" + std::string(scheduler_.run() && now_ms > scheduler_.run()->period.deadline_ms
-                                                    ? " (after the deadline)"
-                                                    : ""));
+      host().info("run complete" +
+                  std::string(scheduler_.run() && now_ms > scheduler_.run()->period.deadline_ms
+                                  ? " (after the deadline)"
+                                  : ""));
     }
     if (decision.state != RunState::done) counted_done_ = false;
     drive_switch(now_ms, decision);
@@ -419,20 +445,22 @@ class FlexibleLoad : public Plugin {
   }
 
   void publish_state(std::int64_t now_ms, const Decision& decision) {
-    nlohmann::json state{{"power", std::round(power_w())},
-                         {"power_estimated", !(meter_ready_ && metered_w_)},
-                         {"run_state", run_state_name(decision.state)},
-                         {"rated_power", rated_w_},
-                         {"remaining_run_s", (decision.remaining_ms + 999) / 1000},
-                         {"enabled", enabled_},
-                         {"power_limit_w", power_limit_w_ ? nlohmann::json(*power_limit_w_) : nlohmann::json()},
-                         {"planned", scheduler_.has_plan()},
-                         {"reason", decision.reason},
-                         {"errors", errors_}};
+    nlohmann::json state{
+        {"power", std::round(power_w())},
+        {"power_estimated", !(meter_ready_ && metered_w_)},
+        {"run_state", run_state_name(decision.state)},
+        {"rated_power", rated_w_},
+        {"remaining_run_s", (decision.remaining_ms + 999) / 1000},
+        {"enabled", enabled_},
+        {"power_limit_w", power_limit_w_ ? nlohmann::json(*power_limit_w_) : nlohmann::json()},
+        {"planned", scheduler_.has_plan()},
+        {"reason", decision.reason},
+        {"errors", errors_}};
     const auto* run = scheduler_.run() ? &*scheduler_.run() : nullptr;
     state["earliest_start"] = run ? nlohmann::json(iso(run->period.earliest_ms)) : nlohmann::json();
     state["deadline"] = run ? nlohmann::json(iso(run->period.deadline_ms)) : nlohmann::json();
-    state["latest_start"] = decision.latest_start_ms ? nlohmann::json(iso(*decision.latest_start_ms)) : nlohmann::json();
+    state["latest_start"] =
+        decision.latest_start_ms ? nlohmann::json(iso(*decision.latest_start_ms)) : nlohmann::json();
     state["switch_error"] = switch_problem_.empty() ? nlohmann::json() : nlohmann::json(switch_problem_);
     if (host().is_simulation()) return publish_if_changed(now_ms, std::move(state), true);
     publish_if_changed(now_ms, std::move(state), false);
@@ -447,19 +475,24 @@ class FlexibleLoad : public Plugin {
     last_published_ = std::move(without_remaining);
     last_full_ = state;
     last_published_ms_ = now_ms;
-    if (!always) host().publish_state(host().id(), std::move(state));
-    else pending_state_ = std::move(state);
+    if (!always)
+      host().publish_state(host().id(), std::move(state));
+    else
+      pending_state_ = std::move(state);
   }
 
   // Simulation, decide phase: the step [now, now + step) with the switch as reported after the sense phase.
   void publish_interval(std::int64_t now_ms) {
     const bool on = scheduler_.switch_on().value_or(false);
-    const std::int64_t run_ms = on ? std::clamp<std::int64_t>(remaining_at_step_ms_, 0, simulation_step_ms_) : 0;
+    const std::int64_t run_ms =
+        on ? std::clamp<std::int64_t>(remaining_at_step_ms_, 0, simulation_step_ms_) : 0;
     const std::int64_t energy_mwh = std::llround(rated_w_ * static_cast<double>(run_ms) / 3600.0);
     total_mwh_ += static_cast<double>(energy_mwh);
     nlohmann::json state = pending_state_.is_object() ? pending_state_ : nlohmann::json::object();
-    state["power"] = std::round(rated_w_ * static_cast<double>(run_ms) / static_cast<double>(simulation_step_ms_));
-    state["interval"] = {{"start_ms", now_ms}, {"duration_ms", simulation_step_ms_}, {"energy_mwh", energy_mwh}};
+    state["power"] =
+        std::round(rated_w_ * static_cast<double>(run_ms) / static_cast<double>(simulation_step_ms_));
+    state["interval"] = {
+        {"start_ms", now_ms}, {"duration_ms", simulation_step_ms_}, {"energy_mwh", energy_mwh}};
     host().publish_state(host().id(), std::move(state));
   }
 
@@ -488,6 +521,7 @@ class FlexibleLoad : public Plugin {
 
   bool switch_ready_ = false;
   bool switch_online_ = true;
+  int warned_supply_ = 0;
   std::string switch_problem_ = "switch has not announced itself yet";
   std::optional<bool> commanded_;
   std::int64_t commanded_ms_ = 0;

@@ -25,10 +25,11 @@ std::optional<RunProgress> ProgressStore::load() const {
   const auto earliest = integer("earliest_ms"), deadline = integer("deadline_ms"),
              delivered = integer("delivered_ms");
   if (!earliest || !deadline || !delivered || *delivered < 0 || *deadline <= *earliest)
-    throw std::runtime_error("the run progress file " + path_ +
-                             " is malformed (expected {\"earliest_ms\",\"deadline_ms\",\"delivered_ms\"} integers, "
-                             "deadline after earliest, delivered >= 0): " +
-                             text.str().substr(0, 200));
+    throw std::runtime_error(
+        "the run progress file " + path_ +
+        " is malformed (expected {\"earliest_ms\",\"deadline_ms\",\"delivered_ms\"} integers, "
+        "deadline after earliest, delivered >= 0): " +
+        text.str().substr(0, 200));
   return RunProgress{{*earliest, *deadline}, *delivered};
 }
 
@@ -48,7 +49,8 @@ void ProgressStore::save(const RunProgress& progress) const {
   }
   std::error_code error;
   std::filesystem::rename(temporary, target, error);
-  if (error) throw std::runtime_error("cannot replace the run progress file " + path_ + ": " + error.message());
+  if (error)
+    throw std::runtime_error("cannot replace the run progress file " + path_ + ": " + error.message());
 }
 
 void ProgressStore::clear() const {

@@ -29,8 +29,8 @@ using std::chrono::minutes;
 
 std::int64_t to_unix_ms(date::local_days day, int minute, const date::time_zone* zone) {
   const date::local_time<minutes> local = day + minutes{minute};
-  const auto utc = zone ? zone->to_sys(local, date::choose::earliest)
-                        : date::sys_time<minutes>{local.time_since_epoch()};
+  const auto utc =
+      zone ? zone->to_sys(local, date::choose::earliest) : date::sys_time<minutes>{local.time_since_epoch()};
   return std::chrono::duration_cast<milliseconds>(utc.time_since_epoch()).count();
 }
 
@@ -42,7 +42,8 @@ date::local_days local_day_of(std::int64_t unix_ms, const date::time_zone* zone)
 
 }  // namespace
 
-RunPeriod daily_period_ending_after(std::int64_t after_ms, const DailyTimes& times, const date::time_zone* zone) {
+RunPeriod daily_period_ending_after(std::int64_t after_ms, const DailyTimes& times,
+                                    const date::time_zone* zone) {
   const bool next_day = times.deadline_minute <= times.earliest_minute;
   const date::local_days today = local_day_of(after_ms, zone);
   for (int offset = -1; offset <= 2; ++offset) {
@@ -64,8 +65,8 @@ RunPeriod one_shot_period(const std::string& earliest_start, const std::string& 
   };
   const RunPeriod period{parse(earliest_start, "earliest_start"), parse(deadline, "deadline")};
   if (period.deadline_ms <= period.earliest_ms)
-    throw std::invalid_argument("deadline \"" + deadline + "\" is not after earliest_start \"" + earliest_start +
-                                "\"");
+    throw std::invalid_argument("deadline \"" + deadline + "\" is not after earliest_start \"" +
+                                earliest_start + "\"");
   return period;
 }
 

@@ -33,7 +33,8 @@ struct DailyTimes {
 int parse_clock_time(std::string_view text, std::string_view key);
 
 // The daily period whose deadline is the first one strictly after `after_ms`. zone == nullptr: UTC.
-RunPeriod daily_period_ending_after(std::int64_t after_ms, const DailyTimes& times, const date::time_zone* zone);
+RunPeriod daily_period_ending_after(std::int64_t after_ms, const DailyTimes& times,
+                                    const date::time_zone* zone);
 
 // A one-shot period from ISO 8601 texts (with an offset); throws when the deadline is not after the earliest.
 RunPeriod one_shot_period(const std::string& earliest_start, const std::string& deadline);

@@ -45,7 +45,8 @@ bool RunScheduler::within_period(const payloads::RunWindow& window) const {
   return run_ && window.start_ms >= run_->period.earliest_ms && window.end_ms <= run_->period.deadline_ms;
 }
 
-std::vector<payloads::RunWindow> RunScheduler::set_plan(std::optional<std::vector<payloads::RunWindow>> windows) {
+std::vector<payloads::RunWindow> RunScheduler::set_plan(
+    std::optional<std::vector<payloads::RunWindow>> windows) {
   std::vector<payloads::RunWindow> refused;
   if (windows && run_)
     for (const auto& window : *windows)
@@ -76,7 +77,8 @@ Decision RunScheduler::decide(std::int64_t now_ms, bool allowed, std::int64_t lo
     return d;
   };
   if (!allowed) return decided(false, "not allowed (disabled or power limit below the rated power)");
-  if (started && !spec_.interruptible) return decided(true, "a started run goes on to its end (not interruptible)");
+  if (started && !spec_.interruptible)
+    return decided(true, "a started run goes on to its end (not interruptible)");
   if (now_ms < run_->period.earliest_ms) return decided(false, "before the earliest start");
   if (now_ms + lookahead_ms > *d.latest_start_ms || now_ms >= *d.latest_start_ms)
     return decided(true, "latest start reached: running so the deadline holds");

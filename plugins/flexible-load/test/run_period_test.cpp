@@ -10,8 +10,12 @@
 namespace hepek::flexload {
 namespace {
 
-std::int64_t at(const char* text) { return timeseries::parse_iso8601_or_throw(text).unix_ms(); }
-const date::time_zone* amsterdam() { return &timeseries::find_zone("Europe/Amsterdam"); }
+std::int64_t at(const char* text) {
+  return timeseries::parse_iso8601_or_throw(text).unix_ms();
+}
+const date::time_zone* amsterdam() {
+  return &timeseries::find_zone("Europe/Amsterdam");
+}
 
 TEST(RunPeriod, ParsesClockTimesAndNamesTheKeyOfABadOne) {
   EXPECT_EQ(parse_clock_time("00:00", "earliest"), 0);

@@ -81,13 +81,16 @@ TEST(RunScheduler, ANonInterruptibleRunGoesOnPastItsWindow) {
 
 TEST(RunScheduler, AnInterruptibleRunIsSplitOverWindowsAndFinishesByTheDeadline) {
   RunScheduler s = scheduler(60 * kMinute, /*interruptible=*/true, 10 * kMinute);
-  s.set_plan(std::vector<payloads::RunWindow>{{kT0 + 10 * kMinute, kT0 + 30 * kMinute},
-                                              {kT0 + 100 * kMinute, kT0 + 105 * kMinute},  // shorter than min_run
-                                              {kT0 + 120 * kMinute, kT0 + 140 * kMinute}});
+  s.set_plan(
+      std::vector<payloads::RunWindow>{{kT0 + 10 * kMinute, kT0 + 30 * kMinute},
+                                       {kT0 + 100 * kMinute, kT0 + 105 * kMinute},  // shorter than min_run
+                                       {kT0 + 120 * kMinute, kT0 + 140 * kMinute}});
   const Trace trace = run(s, kT0, kT0 + 300 * kMinute, kMinute);
   // 20 + 20 minutes planned, 20 left: the latest start is 220 min.
-  EXPECT_EQ(trace.on, (std::vector<std::int64_t>{kT0 + 10 * kMinute, kT0 + 120 * kMinute, kT0 + 220 * kMinute}));
-  EXPECT_EQ(trace.off, (std::vector<std::int64_t>{kT0 + 30 * kMinute, kT0 + 140 * kMinute, kT0 + 240 * kMinute}));
+  EXPECT_EQ(trace.on,
+            (std::vector<std::int64_t>{kT0 + 10 * kMinute, kT0 + 120 * kMinute, kT0 + 220 * kMinute}));
+  EXPECT_EQ(trace.off,
+            (std::vector<std::int64_t>{kT0 + 30 * kMinute, kT0 + 140 * kMinute, kT0 + 240 * kMinute}));
 }
 
 TEST(RunScheduler, AnInterruptibleChunkLastsAtLeastMinRun) {
@@ -107,8 +110,8 @@ TEST(RunScheduler, AnInterruptibleChunkLastsAtLeastMinRun) {
 
 TEST(RunScheduler, WindowsOutsideThePeriodAreRefusedAndIgnored) {
   RunScheduler s = scheduler(60 * kMinute);
-  const auto refused = s.set_plan(std::vector<payloads::RunWindow>{{kT0 - 30 * kMinute, kT0 + 30 * kMinute},
-                                                                   {kT0 + 200 * kMinute, kT0 + 300 * kMinute}});
+  const auto refused = s.set_plan(std::vector<payloads::RunWindow>{
+      {kT0 - 30 * kMinute, kT0 + 30 * kMinute}, {kT0 + 200 * kMinute, kT0 + 300 * kMinute}});
   ASSERT_EQ(refused.size(), 2u);
   EXPECT_EQ(refused[0].start_ms, kT0 - 30 * kMinute);
   EXPECT_FALSE(s.decide(kT0 + 10 * kMinute, true).switch_on);

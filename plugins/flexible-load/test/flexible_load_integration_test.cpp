@@ -9,9 +9,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <hepek/timeseries/iso8601.hpp>
 #include <nlohmann/json.hpp>
@@ -182,5 +184,73 @@ TEST(FlexibleLoadIntegration, FollowsThePlanFallsBackToTheLatestStartAndIgnoresB
     while (plug.log().find(expected) == std::string::npos && std::chrono::steady_clock::now() < until)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_NE(plug.log().find(expected), std::string::npos) << expected << "\n" << plug.log();
+  }
+}
+
+// A restart of the hub in the middle of a run: the delivered run time is saved in the data dir and restored, so the
+// run resumes with what is left instead of starting over (and a non-interruptible run goes on without a plan).
+TEST(FlexibleLoadIntegration, ARestartResumesTheRunWhereItStopped) {
+  HEPEK_REQUIRE_HUB();
+  HEPEK_REQUIRE_PLUGIN("flexible-load");
+  HEPEK_REQUIRE_PLUGIN("relay");
+  const t::TempDir dir;
+  const int port = t::free_port();
+  const std::string data_dir = dir.file("data");
+  const std::int64_t t0 = wall_ms();
+  constexpr std::int64_t s = 1000;
+  const std::string config = t::write_config(
+      dir.path(), port,
+      relay_table("relay-r", "plug-r") + load_table("load-r", "relay-r", t0, t0 + 300 * s, 20));
+  const auto start_plug = [&] {
+    return std::make_unique<t::PeerProcess>(std::vector<std::string>{
+        "/usr/bin/python3", t::source_dir() + "/plugins/flexible-load/test/peer/tasmota_plug.py",
+        std::to_string(port), "admin", t::accounts(data_dir)["admin"].get<std::string>(), "admin-plugs",
+        "plug-r"});
+  };
+  std::int64_t saved_ms = 0;
+  {
+    t::HubProcess hub(config, data_dir, {"--for", "120s"});
+    auto admin = t::connect_account(data_dir, port, "admin", "admin-flexload-restart-1", 30000);
+    ASSERT_TRUE(admin) << hub.log();
+    admin->subscribe("hepek/load-r/state");
+    const auto plug = start_plug();
+    const nlohmann::json plan{{"schema", 2},
+                              {"ts", iso(wall_ms())},
+                              {"step_s", 900},
+                              {"steps", nlohmann::json::array()},
+                              {"loads", {{"load-r", {{{"start_ms", wall_ms()}, {"end_ms", t0 + 200 * s}}}}}}};
+    admin->publish("hepek/plan", plan.dump(), 1, true);
+    // Run for a while: the state counts down (published every 10 s while it runs).
+    ASSERT_TRUE(wait_json(
+        *admin, "hepek/load-r/state",
+        [](const nlohmann::json& j) {
+          return j.value("run_state", "") == "running" && j.value("remaining_run_s", 99) <= 15;
+        },
+        60000))
+        << hub.log();
+    hub.terminate();
+    const auto saved = nlohmann::json::parse(t::read_file(data_dir + "/plugins/load-r/progress.json"));
+    saved_ms = saved.at("delivered_ms").get<std::int64_t>();
+    EXPECT_GE(saved_ms, 5 * s) << saved.dump();
+    EXPECT_LT(saved_ms, 20 * s) << saved.dump();
+  }
+  {
+    t::HubProcess hub(config, data_dir, {"--for", "120s"});
+    auto admin = t::connect_account(data_dir, port, "admin", "admin-flexload-restart-2", 30000);
+    ASSERT_TRUE(admin) << hub.log();
+    admin->subscribe("hepek/load-r/state");
+    admin->publish("hepek/plan", "", 1, true);  // no plan now: a started run still goes on to its end
+    const auto plug = start_plug();
+    EXPECT_TRUE(wait_log(hub, "already delivered", 20000)) << hub.log();
+    const auto first = wait_json(
+        *admin, "hepek/load-r/state",
+        [](const nlohmann::json& j) { return j.value("run_state", "") == "running"; }, 30000);
+    ASSERT_TRUE(first) << hub.log();
+    EXPECT_LE(json_of(*first).value("remaining_run_s", 99), 20 - saved_ms / s) << first->payload;
+    const auto done = wait_json(
+        *admin, "hepek/load-r/state",
+        [](const nlohmann::json& j) { return j.value("run_state", "") == "done"; }, 60000);
+    ASSERT_TRUE(done) << hub.log();
+    EXPECT_EQ(json_of(*done).value("reason", ""), "run complete");
   }
 }

@@ -151,6 +151,11 @@ class FlexibleLoad : public Plugin {
       entities.push_back(entity);
     }
     entities.push_back(number_command("power_limit_w", 0, 1e6, "W", "Power limit"));
+    if (!daily_) {
+      Entity request{"run_until", "Run by", "", "", "", CommandSchema{"string", {}, {}, {}, 64}};
+      request.recorded = false;
+      entities.push_back(request);
+    }
     host().announce(Device{host().id(), "Flexible load", entities, "flexible-load"}.implements(
                         std::string(interfaces::kFlexibleLoad)),
                     [this](const nlohmann::json& command) { return on_command(command); });
@@ -368,12 +373,34 @@ class FlexibleLoad : public Plugin {
 
   // --- commands ------------------------------------------------------------------------------------------
   CommandResult on_command(const nlohmann::json& command) {
+    if (command.contains("run_until"))
+      if (auto refused = request_run(command["run_until"].get<std::string>()); !refused.ok()) return refused;
     if (command.contains("enabled")) enabled_ = command["enabled"].get<bool>();
     if (command.contains("power_limit_w")) power_limit_w_ = command["power_limit_w"].get<double>();
     tick(host().now_ms());
     if (power_limit_w_ && *power_limit_w_ < rated_w_)
       return "accepted: the limit is below the rated power (" + std::to_string(static_cast<int>(rated_w_)) +
              " W), so the appliance (on/off) does not run";
+    return {};
+  }
+
+  // {"run_until": ISO 8601}: a one-shot run from now that must be done by then (recurrence none only; not while
+  // another run is pending).
+  CommandResult request_run(const std::string& deadline_text) {
+    const std::int64_t now_ms = host().now_ms();
+    std::string why;
+    const auto deadline = timeseries::parse_iso8601(deadline_text, {}, &why);
+    if (!deadline) return CommandResult::rejected("run_until: " + why);
+    if (scheduler_.run() && !scheduler_.done() && now_ms < scheduler_.run()->period.deadline_ms)
+      return CommandResult::rejected("run_until: a run is pending until " +
+                                     iso(scheduler_.run()->period.deadline_ms) + "; it must finish first");
+    const RunPeriod period{now_ms, deadline->unix_ms()};
+    if (period.deadline_ms - period.earliest_ms < scheduler_.spec().run_ms + scheduler_.spec().margin_ms)
+      return CommandResult::rejected("run_until " + deadline_text +
+                                     " leaves less than run_s + start_margin_s");
+    one_shot_ = period;
+    host().info("run requested: from now, done by " + iso(period.deadline_ms));
+    start_run({period, 0});
     return {};
   }
 

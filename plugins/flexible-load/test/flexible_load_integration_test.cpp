@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include <hepek/interfaces.hpp>
 #include <hepek/timeseries/iso8601.hpp>
 #include <nlohmann/json.hpp>
 
@@ -93,19 +94,23 @@ TEST(FlexibleLoadIntegration, FollowsThePlanFallsBackToTheLatestStartAndIgnoresB
   const std::string body =
       relay_table("relay-a", "plug-a") + relay_table("relay-b", "plug-b") + relay_table("relay-c", "plug-c") +
       load_table("load-a", "relay-a", t0, t0 + 120 * s, 6) +
-      load_table("load-b", "relay-b", t0, deadline_b, 5) + load_table("load-c", "relay-c", t0, deadline_c, 5);
+      load_table("load-b", "relay-b", t0, deadline_b, 5) +
+      load_table("load-c", "relay-c", t0, deadline_c, 5) + relay_table("relay-d", "plug-d") +
+      "\n[[plugin]]\nid = \"load-d\"\ntype = \"flexible-load\"\nswitch = \"relay-d\"\n"
+      "rated_power_w = 500.0\nrun_s = 3\nstart_margin_s = 1\n";  // no run until requested
   const std::string config = t::write_config(dir.path(), port, body);
 
   t::HubProcess hub(config, data_dir, {"--for", "150s"});
   auto admin = t::connect_account(data_dir, port, "admin", "admin-flexload-test", 30000);
   ASSERT_TRUE(admin) << "the hub's broker did not come up on port " << port << "\n" << hub.log();
-  for (const char* topic : {"cmnd/+/POWER", "hepek/load-a/state", "hepek/load-b/state", "hepek/load-c/state"})
+  for (const char* topic : {"cmnd/+/POWER", "hepek/load-a/state", "hepek/load-b/state", "hepek/load-c/state",
+                            "hepek/load-d/state", "hepek/load-d/set/result"})
     admin->subscribe(topic);
   const std::string admin_password =
       t::accounts(data_dir)["admin"].get<std::string>();  // {"admin": password}
   t::PeerProcess plug(
       {"/usr/bin/python3", t::source_dir() + "/plugins/flexible-load/test/peer/tasmota_plug.py",
-       std::to_string(port), "admin", admin_password, "admin-plugs", "plug-a", "plug-b", "plug-c"});
+       std::to_string(port), "admin", admin_password, "admin-plugs", "plug-a", "plug-b", "plug-c", "plug-d"});
 
   // Every load announced itself and waits (its switch known, no plan).
   for (const char* load : {"hepek/load-a/state", "hepek/load-b/state", "hepek/load-c/state"})
@@ -117,6 +122,29 @@ TEST(FlexibleLoadIntegration, FollowsThePlanFallsBackToTheLatestStartAndIgnoresB
         30000))
         << load << "\n"
         << hub.log();
+
+  // What it announced implements flexible_load (a consumer's check, sdk/include/hepek/interfaces.hpp).
+  admin->subscribe("hepek/load-a/config");
+  const auto announced = admin->wait_for("hepek/load-a/config", {}, 10000);
+  ASSERT_TRUE(announced) << hub.log();
+  const auto implements =
+      hepek::interfaces::check_implements(json_of(*announced), hepek::interfaces::kFlexibleLoad);
+  EXPECT_TRUE(implements.ok()) << implements.error();
+
+  // load-d has no run until one is requested at run time: a bad request is refused, a good one runs by its deadline
+  // (no plan entry: at the latest start).
+  ASSERT_TRUE(wait_json(
+      *admin, "hepek/load-d/state",
+      [](const nlohmann::json& j) { return j.value("run_state", "") == "idle"; }, 10000));
+  admin->publish("hepek/load-d/set", R"({"run_until":"tomorrow"})");
+  EXPECT_TRUE(wait_json(
+      *admin, "hepek/load-d/set/result", [](const nlohmann::json& j) { return !j.value("ok", true); },
+      10000));
+  const std::int64_t deadline_d = wall_ms() + 12 * s;
+  admin->publish("hepek/load-d/set", nlohmann::json{{"run_until", iso(deadline_d)}}.dump());
+  EXPECT_TRUE(wait_json(
+      *admin, "hepek/load-d/state",
+      [](const nlohmann::json& j) { return j.value("run_state", "") == "waiting"; }, 10000));
 
   // A malformed plan (a window that ends before it starts): ignored with a log line naming it.
   admin->publish("hepek/plan",
@@ -177,9 +205,16 @@ TEST(FlexibleLoadIntegration, FollowsThePlanFallsBackToTheLatestStartAndIgnoresB
     EXPECT_LE(parse_ms(json_of(*done)["ts"]), deadline) << load;
     EXPECT_EQ(json_of(*done).value("remaining_run_s", -1), 0) << load;
   }
+  const auto d_done = wait_json(
+      *admin, "hepek/load-d/state",
+      [](const nlohmann::json& j) { return j.value("run_state", "") == "done"; }, 60000);
+  ASSERT_TRUE(d_done) << hub.log();
+  EXPECT_LE(parse_ms(json_of(*d_done)["ts"]), deadline_d);
+  EXPECT_EQ(json_of(*d_done)["latest_start"], nullptr);  // done: no run pending any more
+
   // The plug peer itself switched: on, then off, for every load.
-  for (const char* expected :
-       {"plug-a ON\nplug-a OFF", "plug-b ON", "plug-b OFF", "plug-c ON", "plug-c OFF"}) {
+  for (const char* expected : {"plug-a ON\nplug-a OFF", "plug-b ON", "plug-b OFF", "plug-c ON", "plug-c OFF",
+                               "plug-d ON", "plug-d OFF"}) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (plug.log().find(expected) == std::string::npos && std::chrono::steady_clock::now() < until)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -204,6 +204,7 @@ class FlexibleLoad : public Plugin {
   }
 
   void begin_period(std::int64_t now_ms, bool restore) {
+    if (restore && resume_requested_run()) return;
     std::optional<RunPeriod> period = daily_ ? period_after(now_ms) : one_shot_;
     if (!period) {
       scheduler_.set_run(std::nullopt);
@@ -212,7 +213,7 @@ class FlexibleLoad : public Plugin {
     RunProgress progress{*period, 0};
     if (restore && store_) {
       try {
-        if (const auto saved = store_->load(); saved && saved->period == *period) {
+        if (const auto saved = store_->load(); saved && saved->period == *period && !saved->requested) {
           progress = *saved;
           host().info("resuming the run of " + iso(period->earliest_ms) + " .. " + iso(period->deadline_ms) +
                       ": " + std::to_string(saved->delivered_ms / 1000) + " s already delivered");
@@ -222,6 +223,23 @@ class FlexibleLoad : public Plugin {
       }
     }
     start_run(progress);
+  }
+
+  // A run requested with run_until before a restart, not yet done: it goes on (recurrence none only).
+  bool resume_requested_run() {
+    if (daily_ || one_shot_ || !store_) return false;
+    try {
+      const auto saved = store_->load();
+      if (!saved || !saved->requested || saved->delivered_ms >= scheduler_.spec().run_ms) return false;
+      one_shot_ = saved->period;
+      host().info("resuming the requested run done by " + iso(saved->period.deadline_ms) + ": " +
+                  std::to_string(saved->delivered_ms / 1000) + " s already delivered");
+      start_run(*saved);
+      return true;
+    } catch (const std::exception& error) {
+      count_error(std::string(error.what()) + "; no requested run to resume");
+      return false;
+    }
   }
 
   void start_run(const RunProgress& progress) {
@@ -400,7 +418,7 @@ class FlexibleLoad : public Plugin {
                                      " leaves less than run_s + start_margin_s");
     one_shot_ = period;
     host().info("run requested: from now, done by " + iso(period.deadline_ms));
-    start_run({period, 0});
+    start_run({period, 0, /*requested=*/true});
     return {};
   }
 

@@ -30,7 +30,9 @@ std::optional<RunProgress> ProgressStore::load() const {
         " is malformed (expected {\"earliest_ms\",\"deadline_ms\",\"delivered_ms\"} integers, "
         "deadline after earliest, delivered >= 0): " +
         text.str().substr(0, 200));
-  return RunProgress{{*earliest, *deadline}, *delivered};
+  if (json.contains("requested") && !json["requested"].is_boolean())
+    throw std::runtime_error("the run progress file " + path_ + ": \"requested\" is not a boolean");
+  return RunProgress{{*earliest, *deadline}, *delivered, json.value("requested", false)};
 }
 
 void ProgressStore::save(const RunProgress& progress) const {
@@ -41,7 +43,8 @@ void ProgressStore::save(const RunProgress& progress) const {
     std::ofstream file(temporary, std::ios::trunc);
     file << nlohmann::json{{"earliest_ms", progress.period.earliest_ms},
                            {"deadline_ms", progress.period.deadline_ms},
-                           {"delivered_ms", progress.delivered_ms}}
+                           {"delivered_ms", progress.delivered_ms},
+                           {"requested", progress.requested}}
                 .dump()
          << "\n";
     file.flush();

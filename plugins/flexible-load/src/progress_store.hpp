@@ -1,4 +1,4 @@
-// Persists the pending run's progress ({"earliest_ms","deadline_ms","delivered_ms"}) in the instance's data
+// Persists the pending run's progress ({"earliest_ms","deadline_ms","delivered_ms","requested"?}) in the instance's data
 // directory, written atomically (temporary file + rename), so a restart neither repeats nor forgets a run.
 //
 // Contract: load() returns nullopt when there is no file; a file that exists but is unreadable or malformed

@@ -44,6 +44,7 @@ struct LoadSpec {
 struct RunProgress {
   RunPeriod period;
   std::int64_t delivered_ms = 0;
+  bool requested = false;  // asked for at run time (run_until), not configured
   bool operator==(const RunProgress&) const = default;
 };
 

@@ -19,8 +19,9 @@ TEST(ProgressStore, RoundTripsAndClears) {
   const RunProgress progress{{1000, 5000}, 1234};
   store.save(progress);
   EXPECT_EQ(*store.load(), progress);
-  store.save({{1000, 5000}, 2000});
+  store.save({{1000, 5000}, 2000, /*requested=*/true});
   EXPECT_EQ(store.load()->delivered_ms, 2000);
+  EXPECT_TRUE(store.load()->requested);
   EXPECT_FALSE(std::filesystem::exists(store.path() + ".tmp"));
   store.clear();
   EXPECT_FALSE(store.load());
@@ -31,7 +32,8 @@ TEST(ProgressStore, AMalformedFileIsAnErrorNamingIt) {
   const ProgressStore store(dir.file("progress.json"));
   for (const char* bad : {"garbage", "{}", R"({"earliest_ms":5,"deadline_ms":1,"delivered_ms":0})",
                           R"({"earliest_ms":1,"deadline_ms":5,"delivered_ms":-3})",
-                          R"({"earliest_ms":"1","deadline_ms":5,"delivered_ms":0})"}) {
+                          R"({"earliest_ms":"1","deadline_ms":5,"delivered_ms":0})",
+                          R"({"earliest_ms":1,"deadline_ms":5,"delivered_ms":0,"requested":"yes"})"}) {
     t::write_file(store.path(), bad);
     try {
       store.load();

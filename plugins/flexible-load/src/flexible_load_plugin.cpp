@@ -4,7 +4,7 @@
 // switch through hepek/<switch>/set {"state":"on"|"off"}, following the switch's reported state to count the
 // run time actually delivered. The rules are RunScheduler's (run_scheduler.hpp); this file wires them to the bus.
 //
-// Live: a timer every tick_s. Simulation: the sense phase decides (a decision holds for the whole step, so the
+// Live: a timer every tick_s (the fallback starts at the last tick before the latest start). Simulation: the sense phase decides (a decision holds for the whole step, so the
 // fallback starts in the step that contains the latest start) and the decide phase publishes the step's
 // interval energy like the sim-home devices. Progress is persisted in the data dir (not in simulation).
 // Bad input (a malformed plan, windows outside the run's period, a garbage switch or meter state, a switch that
@@ -429,7 +429,10 @@ class FlexibleLoad : public Plugin {
     roll_period(now_ms);
     if (plan_applied_fresh_ != plan_fresh(now_ms)) reapply_plan(/*log=*/true);
     scheduler_.account(now_ms);
-    const Decision decision = scheduler_.decide(now_ms, allowed(), simulation_step_ms_);
+    // A decision holds until the next tick (or simulation step): the fallback starts in the one containing the
+    // latest start, never after it.
+    const Decision decision =
+        scheduler_.decide(now_ms, allowed(), host().is_simulation() ? simulation_step_ms_ : tick_ms_);
     if (decision.state == RunState::done && !counted_done_) {
       ++runs_completed_;
       counted_done_ = true;

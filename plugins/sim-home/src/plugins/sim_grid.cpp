@@ -1,5 +1,6 @@
 // sim-grid: the simulated grid meter. Subscribes to the load, PV and battery states (device ids from its
-// config) and the supply relay, and nets each step once it has every input for that step (matched by the
+// config), further consumers (`loads`, e.g. a sim-house AC: their interval energy_mwh adds to the load) and the
+// supply relay, and nets each step once it has every input for that step (matched by the
 // "interval" start): import/export with the relay on; with it off nothing crosses the meter (unserved load,
 // spilled PV). Keeps cumulative import/export counters (Wh) and the cost from fixed prices or
 // hepek/tariff/prices.
@@ -24,6 +25,8 @@ class SimGrid : public Plugin {
         {"pv", HEPEK_CONFIG_STRING, "\"pv\"", false, "device id of the PV inverter; empty = none"},
         {"battery", HEPEK_CONFIG_STRING, "\"battery\"", false, "device id of the battery; empty = none"},
         {"relay", HEPEK_CONFIG_STRING, "\"\"", false, "device id of the supply relay; empty = none"},
+        {"loads", HEPEK_CONFIG_STRING_ARRAY, "[]", false,
+         "device ids of further consumers (e.g. a sim-house AC) whose interval energy_mwh adds to the load"},
         {"import_price_eur_per_kwh", HEPEK_CONFIG_FLOAT, "0.30", false, "fixed import price"},
         {"export_price_eur_per_kwh", HEPEK_CONFIG_FLOAT, "0.08", false, "fixed export price"},
         ConfigRow{"price_source", HEPEK_CONFIG_STRING, "\"fixed\"", false,
@@ -46,6 +49,7 @@ class SimGrid : public Plugin {
         pv_device_(config.at("pv").get<std::string>()),
         battery_device_(config.at("battery").get<std::string>()),
         relay_device_(config.at("relay").get<std::string>()),
+        extra_loads_(config.at("loads").get<std::vector<std::string>>()),
         import_price_(micro_eur_per_kwh(config.at("import_price_eur_per_kwh").get<double>())),
         export_price_(micro_eur_per_kwh(config.at("export_price_eur_per_kwh").get<double>())),
         import_surcharge_(
@@ -57,6 +61,11 @@ class SimGrid : public Plugin {
       throw std::invalid_argument("price_source must be \"fixed\" or \"tariff\", got \"" + source + "\"");
     use_tariff_ = source == "tariff";
     if (load_device_.empty()) throw std::invalid_argument("load must name the household load device");
+    for (const auto& device : extra_loads_)
+      if (device.empty() || device == load_device_ || device == pv_device_ || device == battery_device_)
+        throw std::invalid_argument("loads: \"" + device +
+                                    "\" must name a further device, not empty or one of "
+                                    "load, pv, battery");
     for (const auto& text : config.at("report_periods").get<std::vector<std::string>>())
       periods_.push_back(parse_period(text));
   }
@@ -75,7 +84,9 @@ class SimGrid : public Plugin {
                 energy_counter("unserved_wh", "Load not served (relay off)"), text_sensor("relay")},
                "sim-grid"}
             .implements("grid_meter", "grid"));
-    for (const std::string& device : {load_device_, pv_device_, battery_device_}) {
+    std::vector<std::string> inputs = {load_device_, pv_device_, battery_device_};
+    inputs.insert(inputs.end(), extra_loads_.begin(), extra_loads_.end());
+    for (const std::string& device : inputs) {
       if (device.empty()) continue;
       host().subscribe(topics::state(device), [this, device](const Message& message) {
         const auto state = parse_json_object(message.payload);
@@ -107,6 +118,7 @@ class SimGrid : public Plugin {
                            {"pv_spilled_kwh", kilowatt_hours_3dp(t.pv_spilled)},
                            {"balance_error_mwh", t.balance_error()},
                            {"steps", t.steps},
+                           {"extra_load_kwh", kilowatt_hours_3dp(extra_load_)},
                            {"steps_without_tariff", steps_without_tariff_}};
     if (!periods_.empty()) grid["periods"] = periods_json();
     return {
@@ -168,9 +180,16 @@ class SimGrid : public Plugin {
     const auto charge = input(battery_device_, start, "charge_mwh");
     const auto discharge = input(battery_device_, start, "discharge_mwh");
     if (!load || !pv || !charge || !discharge) return;
+    MilliWattHours extra = 0;
+    for (const auto& device : extra_loads_) {
+      const auto energy = input(device, start, "energy_mwh");
+      if (!energy) return;
+      extra += *energy;
+    }
+    extra_load_ += extra;
     const auto duration = inputs_[load_device_].energy(start, "duration_ms").value_or(0);
 
-    GridStepInput step{*load, *pv, *charge, *discharge, relay_on_, import_price_, export_price_};
+    GridStepInput step{*load + extra, *pv, *charge, *discharge, relay_on_, import_price_, export_price_};
     if (use_tariff_) {
       const auto import = prices_.import_at(start, import_surcharge_);
       const auto export_ = prices_.export_at(start, export_surcharge_);
@@ -206,6 +225,8 @@ class SimGrid : public Plugin {
   }
 
   std::string load_device_, pv_device_, battery_device_, relay_device_;
+  std::vector<std::string> extra_loads_;
+  MilliWattHours extra_load_ = 0;
   std::int64_t import_price_, export_price_;          // fixed prices, µEUR/kWh (the grid model's unit)
   std::int64_t import_surcharge_, export_surcharge_;  // on the tariff's spot, µEUR/MWh (the contract's unit)
   bool use_tariff_ = false;

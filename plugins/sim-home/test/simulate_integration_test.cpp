@@ -159,3 +159,60 @@ TEST(SimulateHomeSim, CsvLoadOutsideItsDataFailsClearlyOrWraps) {
       nlohmann::json::parse(simulate(write_config("csv-wrap2.toml", wrapped), "2023-07-03", 1));
   EXPECT_EQ(inside.at("energy_mwh").at("load"), wrapped_day.at("energy_mwh").at("load"));
 }
+
+namespace {
+
+// config/examples/ac-home.toml in the scratch folder (its relative data path made absolute), with `hvac_mode`.
+std::string ac_home_config(const std::string& mode) {
+  std::string text = t::read_file(t::source_dir() + "/config/examples/ac-home.toml");
+  text = replace_once(text, "\"../../testdata/", "\"" + t::source_dir() + "/testdata/");
+  text = replace_once(text, "hvac_mode = \"auto\"", "hvac_mode = \"" + mode + "\"");
+  return write_config("ac-home-" + mode + ".toml", text);
+}
+
+nlohmann::json ac_home_run(const std::string& mode, const std::string& from) {
+  const nlohmann::json summary = nlohmann::json::parse(simulate(ac_home_config(mode), from, 14));
+  const auto& house = summary.at("house");
+  for (const char* key : {"indoor_temp_c_min", "indoor_temp_c_max", "outdoor_temp_c_min", "outdoor_temp_c_max",
+                          "ac_energy_kwh", "ac_thermal_kwh", "comfort_violation_degree_hours", "mean_cop"})
+    EXPECT_TRUE(house.at(key).is_number()) << key << " in " << house.dump();
+  EXPECT_EQ(summary.at("grid").at("balance_error_mwh"), 0);
+  EXPECT_EQ(summary.at("grid").at("steps"), 14 * 96);
+  // The AC is a consumer on the meter: load + AC = PV − spilled + import − export + unserved, to the mWh.
+  const auto& e = summary.at("energy_mwh");
+  EXPECT_EQ(e.at("load").get<std::int64_t>() + e.at("ac").get<std::int64_t>(),
+            e.at("pv").get<std::int64_t>() - e.at("pv_spilled").get<std::int64_t>() +
+                e.at("import").get<std::int64_t>() - e.at("export").get<std::int64_t>() +
+                e.at("unserved").get<std::int64_t>());
+  return summary;
+}
+
+}  // namespace
+
+TEST(SimulateAcHome, SummerTheAcKeepsTheComfortBandWithoutItTheHouseOverheats) {
+  HEPEK_REQUIRE_HUB();
+  const nlohmann::json with = ac_home_run("auto", "2023-07-01").at("house");
+  EXPECT_GT(with.at("outdoor_temp_c_max").get<double>(), 30.0);  // De Bilt, 2023-07-01..14 (KNMI)
+  EXPECT_GT(with.at("ac_cooling_kwh").get<double>(), 10.0);
+  EXPECT_LE(with.at("indoor_temp_c_max").get<double>(), 25.0);
+  EXPECT_LT(with.at("comfort_violation_degree_hours").get<double>(), 1.0);
+  EXPECT_GT(with.at("mean_cop").get<double>(), 2.5);
+  const nlohmann::json without = ac_home_run("off", "2023-07-01").at("house");
+  EXPECT_EQ(without.at("ac_energy_kwh"), 0.0);
+  EXPECT_GT(without.at("indoor_temp_c_max").get<double>(), 26.0);
+  EXPECT_GT(without.at("comfort_violation_degree_hours").get<double>(), 50.0);
+}
+
+TEST(SimulateAcHome, WinterTheHeatPumpHeatsWithoutItTheHouseGetsCold) {
+  HEPEK_REQUIRE_HUB();
+  const nlohmann::json with = ac_home_run("auto", "2023-01-10").at("house");
+  EXPECT_LT(with.at("outdoor_temp_c_min").get<double>(), 0.0);
+  EXPECT_GE(with.at("indoor_temp_c_min").get<double>(), 19.0);
+  EXPECT_LT(with.at("comfort_violation_degree_hours").get<double>(), 1.0);
+  EXPECT_GT(with.at("ac_heating_kwh").get<double>(), 300.0);
+  EXPECT_GT(with.at("mean_cop").get<double>(), 2.5);
+  EXPECT_LT(with.at("mean_cop").get<double>(), 5.0);
+  const nlohmann::json without = ac_home_run("off", "2023-01-10").at("house");
+  EXPECT_LT(without.at("indoor_temp_c_min").get<double>(), 12.0);
+  EXPECT_GT(without.at("comfort_violation_degree_hours").get<double>(), 1000.0);
+}

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "heat_pump_model.hpp"
+#include "thermostat_setting.hpp"
 
 using namespace hepek::sim;
 
@@ -40,4 +41,21 @@ TEST(HeatPump, ModesAndDeadband) {
   EXPECT_NEAR(full.thermal_kw, std::min(unit.max_thermal_kw, unit.max_electric_kw * full.cop), 1e-12);
   EXPECT_THROW(hvac_mode_of("dry"), std::invalid_argument);
   EXPECT_EQ(hvac_mode_of("auto"), HvacMode::automatic);
+}
+
+TEST(ThermostatSetting, OverridesLapseBackToTheUsersSetting) {
+  ThermostatSetting setting({HvacMode::automatic, 21.0, 2.0});
+  setting.apply(24.0, HvacMode::cool, 3600.0, 1'000'000);  // a planner: pre-cool for an hour
+  EXPECT_EQ(setting.in_effect(1'000'000).mode, HvacMode::cool);
+  EXPECT_EQ(setting.in_effect(1'000'000).setpoint_c, 24.0);
+  EXPECT_EQ(setting.override_until_ms(), 1'000'000 + 3'600'000);
+  EXPECT_EQ(setting.in_effect(1'000'000 + 3'599'999).setpoint_c, 24.0);
+  EXPECT_EQ(setting.in_effect(1'000'000 + 3'600'000).setpoint_c, 21.0);  // lapsed
+  EXPECT_EQ(setting.in_effect(1'000'000 + 3'600'000).mode, HvacMode::automatic);
+  EXPECT_FALSE(setting.override_until_ms());
+  setting.apply(23.0, std::nullopt, 600.0, 0);
+  setting.apply(std::nullopt, HvacMode::heat, std::nullopt, 1000);  // the user's own change ends the override
+  EXPECT_FALSE(setting.override_until_ms());
+  EXPECT_EQ(setting.in_effect(2000).setpoint_c, 21.0);
+  EXPECT_EQ(setting.in_effect(2000).mode, HvacMode::heat);
 }

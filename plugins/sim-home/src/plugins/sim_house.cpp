@@ -18,8 +18,10 @@
 
 #include "csv_series.hpp"
 #include "device_inputs.hpp"
+#include "device_metadata.hpp"
 #include "house_model.hpp"
 #include "sim_plugin_support.hpp"
+#include "thermostat_setting.hpp"
 
 namespace hepek::sim {
 
@@ -92,8 +94,8 @@ class SimHouse : public Plugin {
                                   config.at("outdoor_wrap").get<bool>()}),
         load_device_(config.at("load").get<std::string>()),
         internal_fraction_(config.at("internal_gain_fraction").get<double>()),
-        user_{hvac_mode_of(config.at("hvac_mode").get<std::string>()), config.at("target_temperature").get<double>(),
-              config.at("deadband_k").get<double>()},
+        setting_({hvac_mode_of(config.at("hvac_mode").get<std::string>()), config.at("target_temperature").get<double>(),
+              config.at("deadband_k").get<double>()}),
         comfort_min_(config.at("comfort_min").get<double>()),
         comfort_max_(config.at("comfort_max").get<double>()),
         step_ms_(1000 * setting_or_hub(config, host, "step_s").get<std::int64_t>()),
@@ -109,12 +111,9 @@ class SimHouse : public Plugin {
         if (!state || !load_.remember(*state))
           host().warn("ignoring a state of " + load_device_ + " without an interval");
       });
-    host().announce(climate_device(), [this](const nlohmann::json& command) { return on_command(command); });
-    host().announce(Device{outdoor_id(),
-                           "Outdoor temperature (simulated)",
-                           interfaces::canonical_entities(interfaces::kTemperatureSensor),
-                           "sim-house"}
-                        .implements(std::string(interfaces::kTemperatureSensor), "outdoor"));
+    host().announce(house_climate_device(host().id()),
+                    [this](const nlohmann::json& command) { return on_command(command); });
+    host().announce(outdoor_thermometer_device(outdoor_id()));
     // Fail fast (the instance refuses to start, naming the file) when the first step has no outdoor data.
     if (host().is_simulation()) outdoor_.average_power_w(host().now_ms(), step_ms_);
     if (!host().is_simulation())
@@ -184,45 +183,16 @@ class SimHouse : public Plugin {
 
   std::string outdoor_id() const { return host().id() + "-outdoor"; }
 
-  Device climate_device() const {
-    Entity override_until{"override_until", "Override until", "", "timestamp", "", std::nullopt};
-    override_until.recorded = false;
-    return Device{host().id(),
-                  "House with AC (simulated)",
-                  {sensor("temperature", "°C", "temperature", "measurement", "Indoor temperature"),
-                   number_command("target_temperature", 5, 35, "°C", "temperature", "Target temperature"),
-                   enum_command("hvac_mode", {"off", "heat", "cool", "auto"}, "HVAC mode"),
-                   text_sensor("hvac_action", "HVAC action"),
-                   sensor("power", "W", "power", "measurement", "AC electric power"),
-                   text_sensor("power_estimated"),
-                   sensor("comfort_min", "°C", "temperature", "measurement", "Comfort band, lower edge"),
-                   sensor("comfort_max", "°C", "temperature", "measurement", "Comfort band, upper edge"),
-                   override_until,
-                   number_command("expires_s", 1, 7 * 86400, "s", "duration", "Override lifetime"),
-                   energy_counter("energy", "AC energy consumed")},
-                  "sim-house"}
-        .implements(std::string(interfaces::kClimate));
-  }
-
   CommandResult on_command(const nlohmann::json& command) {
     if (!command.contains("target_temperature") && !command.contains("hvac_mode"))
       return "a climate command needs \"target_temperature\" or \"hvac_mode\"";
-    HvacRequest next = command.contains("expires_s") ? in_effect(host().now_ms()) : user_;
-    if (command.contains("target_temperature")) next.setpoint_c = command.at("target_temperature").get<double>();
-    if (command.contains("hvac_mode")) next.mode = hvac_mode_of(command.at("hvac_mode").get<std::string>());
-    if (command.contains("expires_s")) {
-      override_ = next;
-      override_until_ms_ = host().now_ms() + std::llround(command.at("expires_s").get<double>() * 1000.0);
-    } else {
-      user_ = next;
-      override_.reset();
-    }
+    std::optional<double> setpoint, expires;
+    std::optional<HvacMode> mode;
+    if (command.contains("target_temperature")) setpoint = command.at("target_temperature").get<double>();
+    if (command.contains("hvac_mode")) mode = hvac_mode_of(command.at("hvac_mode").get<std::string>());
+    if (command.contains("expires_s")) expires = command.at("expires_s").get<double>();
+    setting_.apply(setpoint, mode, expires, host().now_ms());
     return {};
-  }
-
-  HvacRequest in_effect(std::int64_t now_ms) {
-    if (override_ && now_ms >= override_until_ms_) override_.reset();
-    return override_ ? *override_ : user_;
   }
 
   void sense(const Interval& interval) {
@@ -233,7 +203,7 @@ class SimHouse : public Plugin {
       outdoor_c_.reset();
     }
     if (outdoor_c_) host().publish_state(outdoor_id(), {{"temperature", round_decimals(*outdoor_c_, 2)}});
-    publish_climate(in_effect(interval.start_ms), nullptr);
+    publish_climate(setting_.in_effect(interval.start_ms), nullptr);
   }
 
   double internal_gain_kw(const Interval& interval, bool live) {
@@ -250,7 +220,7 @@ class SimHouse : public Plugin {
 
   void act(const Interval& interval, bool live) {
     if (!outdoor_c_) return;  // recorded in sense; nothing to integrate
-    const HvacRequest request = in_effect(interval.start_ms);
+    const HvacRequest request = setting_.in_effect(interval.start_ms);
     const double internal_kw = internal_gain_kw(interval, live);
     const HouseStep result = house_.step(interval.start_ms, interval.duration_ms, *outdoor_c_, internal_kw, request);
     load_.forget_through(interval.start_ms);
@@ -277,6 +247,7 @@ class SimHouse : public Plugin {
   }
 
   void publish_climate(const HvacRequest& request, const nlohmann::json& interval) {
+    const auto until = setting_.override_until_ms();
     nlohmann::json state = {
         {"temperature", round_decimals(house_.state().indoor_c, 2)},
         {"target_temperature", request.setpoint_c},
@@ -286,7 +257,7 @@ class SimHouse : public Plugin {
         {"power_estimated", false},
         {"comfort_min", comfort_min_},
         {"comfort_max", comfort_max_},
-        {"override_until", override_ ? nlohmann::json(iso8601_utc(override_until_ms_)) : nlohmann::json(nullptr)},
+        {"override_until", until ? nlohmann::json(iso8601_utc(*until)) : nlohmann::json(nullptr)},
         {"energy", watt_hours(electric_)}};
     if (!interval.is_null()) state["interval"] = interval;
     host().publish_state(host().id(), state);
@@ -296,9 +267,7 @@ class SimHouse : public Plugin {
   CsvSeries outdoor_;
   std::string load_device_;
   double internal_fraction_;
-  HvacRequest user_;
-  std::optional<HvacRequest> override_;
-  std::int64_t override_until_ms_ = 0;
+  ThermostatSetting setting_;
   double comfort_min_, comfort_max_;
   std::int64_t step_ms_, period_ms_;
   StepSpacingCheck spacing_;

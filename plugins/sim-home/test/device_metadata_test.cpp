@@ -28,11 +28,12 @@ TEST(HouseMetadata, ImplementsClimateAndTheOutdoorThermometer) {
   const nlohmann::json climate = hepek::sim::house_climate_device("house").to_json();
   const auto status = hepek::interfaces::check_implements(climate, hepek::interfaces::kClimate);
   EXPECT_TRUE(status.ok()) << status.error();
-  EXPECT_EQ(validate_command(climate, R"({"target_temperature": 24, "hvac_mode": "cool", "expires_s": 3600})"),
-            "");
+  EXPECT_EQ(
+      validate_command(climate, R"({"target_temperature": 24, "hvac_mode": "cool", "expires_s": 3600})"), "");
   EXPECT_NE(validate_command(climate, R"({"hvac_mode": "dry"})"), "");
   EXPECT_NE(validate_command(climate, R"({"target_temperature": 40})").find("maximum"), std::string::npos);
   const nlohmann::json outdoor = hepek::sim::outdoor_thermometer_device("house-outdoor").to_json();
-  const auto sensor = hepek::interfaces::check_implements(outdoor, hepek::interfaces::kTemperatureSensor, "outdoor");
+  const auto sensor =
+      hepek::interfaces::check_implements(outdoor, hepek::interfaces::kTemperatureSensor, "outdoor");
   EXPECT_TRUE(sensor.ok()) << sensor.error();
 }

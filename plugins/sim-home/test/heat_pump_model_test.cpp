@@ -18,7 +18,7 @@ TEST(HeatPump, CarnotFractionCop) {
 TEST(HeatPump, CopIsCapped) {
   HeatPumpOptions unit;
   unit.cop_max = 6.0;
-  EXPECT_DOUBLE_EQ(heating_cop(unit, 20, 40), 6.0);   // outdoor warmer than the condenser: capped
+  EXPECT_DOUBLE_EQ(heating_cop(unit, 20, 40), 6.0);  // outdoor warmer than the condenser: capped
   EXPECT_DOUBLE_EQ(cooling_eer(unit, 25, 5), 6.0);
   unit.cop_min = 1.5;
   EXPECT_DOUBLE_EQ(heating_cop(unit, 20, -60), 1.5);

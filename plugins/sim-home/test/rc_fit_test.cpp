@@ -9,7 +9,9 @@
 using namespace hepek::sim;
 
 namespace {
-ThermalData measured() { return read_leprince_csv(hepek::testing::testdata("thermal/leprince_blg_2.csv")); }
+ThermalData measured() {
+  return read_leprince_csv(hepek::testing::testdata("thermal/leprince_blg_2.csv"));
+}
 
 // Leprince et al.'s TiTmTh fit of building 2 (all_greybox_model_fits.csv row 2), heater node dropped.
 RcFitParams published() {

@@ -173,8 +173,9 @@ std::string ac_home_config(const std::string& mode) {
 nlohmann::json ac_home_run(const std::string& mode, const std::string& from) {
   const nlohmann::json summary = nlohmann::json::parse(simulate(ac_home_config(mode), from, 14));
   const auto& house = summary.at("house");
-  for (const char* key : {"indoor_temp_c_min", "indoor_temp_c_max", "outdoor_temp_c_min", "outdoor_temp_c_max",
-                          "ac_energy_kwh", "ac_thermal_kwh", "comfort_violation_degree_hours", "mean_cop"})
+  for (const char* key :
+       {"indoor_temp_c_min", "indoor_temp_c_max", "outdoor_temp_c_min", "outdoor_temp_c_max", "ac_energy_kwh",
+        "ac_thermal_kwh", "comfort_violation_degree_hours", "mean_cop"})
     EXPECT_TRUE(house.at(key).is_number()) << key << " in " << house.dump();
   EXPECT_EQ(summary.at("grid").at("balance_error_mwh"), 0);
   EXPECT_EQ(summary.at("grid").at("steps"), 14 * 96);

@@ -85,7 +85,7 @@ TEST(ThermalModel, RejectsNonPositiveParameters) {
 TEST(House, SolarGainFollowsTheSunOnASouthWindow) {
   HouseOptions options;
   options.rc = kHouse;
-  House house(options, nullptr);  // clear sky
+  House house(options, nullptr);                     // clear sky
   const std::int64_t noon_june = 1'687'255'200'000;  // 2023-06-20T10:00Z ≈ solar noon in De Bilt + 1.5 h
   EXPECT_GT(house.solar_gain_kw(noon_june, 900'000), 0.3);
   EXPECT_EQ(house.solar_gain_kw(noon_june + 12 * 3'600'000, 900'000), 0.0);  // night

@@ -25,12 +25,14 @@ void validate(const HeatPumpOptions& o) {
 }
 
 double heating_cop(const HeatPumpOptions& o, double indoor_c, double outdoor_c) {
-  const double condensing = indoor_c + o.approach_k + kKelvin, evaporating = outdoor_c - o.approach_k + kKelvin;
+  const double condensing = indoor_c + o.approach_k + kKelvin,
+               evaporating = outdoor_c - o.approach_k + kKelvin;
   return carnot_fraction(o, condensing, condensing - evaporating);
 }
 
 double cooling_eer(const HeatPumpOptions& o, double indoor_c, double outdoor_c) {
-  const double evaporating = indoor_c - o.approach_k + kKelvin, condensing = outdoor_c + o.approach_k + kKelvin;
+  const double evaporating = indoor_c - o.approach_k + kKelvin,
+               condensing = outdoor_c + o.approach_k + kKelvin;
   return carnot_fraction(o, evaporating, condensing - evaporating);
 }
 
@@ -44,10 +46,14 @@ HvacMode hvac_mode_of(const std::string& name) {
 
 const char* hvac_mode_name(HvacMode mode) {
   switch (mode) {
-    case HvacMode::heat: return "heat";
-    case HvacMode::cool: return "cool";
-    case HvacMode::automatic: return "auto";
-    case HvacMode::off: break;
+    case HvacMode::heat:
+      return "heat";
+    case HvacMode::cool:
+      return "cool";
+    case HvacMode::automatic:
+      return "auto";
+    case HvacMode::off:
+      break;
   }
   return "off";
 }

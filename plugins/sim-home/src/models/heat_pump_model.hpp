@@ -38,9 +38,9 @@ HvacMode hvac_mode_of(const std::string& name);  // "off", "heat", "cool", "auto
 const char* hvac_mode_name(HvacMode mode);
 
 struct HvacDecision {
-  double thermal_kw = 0;   // + heating, − cooling (into the air node)
-  double electric_kw = 0;  // drawn, >= 0
-  double cop = 0;          // of the running direction; 0 when idle
+  double thermal_kw = 0;        // + heating, − cooling (into the air node)
+  double electric_kw = 0;       // drawn, >= 0
+  double cop = 0;               // of the running direction; 0 when idle
   const char* action = "idle";  // Home Assistant hvac_action: off, idle, heating, cooling
 };
 

@@ -41,7 +41,8 @@ inline MinimumFound nelder_mead(const std::function<double(const std::vector<dou
   };
   while (evaluations < max_evaluations) {
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
     const std::size_t best = order.front(), worst = order.back(), second = order[n - 1];
     if (values[worst] - values[best] <= tolerance * (1.0 + std::abs(values[best]))) break;
     std::vector<double> centre(n, 0.0);

@@ -68,8 +68,12 @@ double standard_deviation(const std::vector<double>& values) {
 namespace {
 // Positive parameters are searched in log space; Tm0 linearly.
 std::vector<double> to_vector(const RcFitParams& p) {
-  return {std::log(p.rc.ci_kwh_per_k), std::log(p.rc.cm_kwh_per_k), std::log(p.rc.ria_k_per_kw),
-          std::log(p.rc.rim_k_per_kw), std::log(p.window_area_m2),  std::log(p.heat_gain_kw),
+  return {std::log(p.rc.ci_kwh_per_k),
+          std::log(p.rc.cm_kwh_per_k),
+          std::log(p.rc.ria_k_per_kw),
+          std::log(p.rc.rim_k_per_kw),
+          std::log(p.window_area_m2),
+          std::log(p.heat_gain_kw),
           p.mass_start_c};
 }
 RcFitParams from_vector(const std::vector<double>& x) {

@@ -14,10 +14,10 @@
 namespace hepek::sim {
 
 struct RcParams {
-  double ci_kwh_per_k = 6.0;     // indoor air (and furnishing)
-  double cm_kwh_per_k = 20.0;    // building mass
-  double ria_k_per_kw = 25.0;    // air to outdoor (1/HTC)
-  double rim_k_per_kw = 1.1;     // air to mass
+  double ci_kwh_per_k = 6.0;   // indoor air (and furnishing)
+  double cm_kwh_per_k = 20.0;  // building mass
+  double ria_k_per_kw = 25.0;  // air to outdoor (1/HTC)
+  double rim_k_per_kw = 1.1;   // air to mass
   double htc_kw_per_k() const { return 1.0 / ria_k_per_kw; }
 };
 void validate(const RcParams& params);

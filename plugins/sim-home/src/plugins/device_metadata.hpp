@@ -29,20 +29,19 @@ inline Device battery_device(const std::string& name, double max_charge_w, doubl
 inline Device house_climate_device(const std::string& name) {
   Entity override_until{"override_until", "Override until", "", "timestamp", "", std::nullopt};
   override_until.recorded = false;
-  return Device{name,
-                "House with AC (simulated)",
-                {sensor("temperature", "°C", "temperature", "measurement", "Indoor temperature"),
-                 number_command("target_temperature", 5, 35, "°C", "temperature", "Target temperature"),
-                 enum_command("hvac_mode", {"off", "heat", "cool", "auto"}, "HVAC mode"),
-                 text_sensor("hvac_action", "HVAC action"),
-                 sensor("power", "W", "power", "measurement", "AC electric power"),
-                 text_sensor("power_estimated"),
-                 sensor("comfort_min", "°C", "temperature", "measurement", "Comfort band, lower edge"),
-                 sensor("comfort_max", "°C", "temperature", "measurement", "Comfort band, upper edge"),
-                 override_until,
-                 number_command("expires_s", 1, 7 * 86400, "s", "duration", "Override lifetime"),
-                 energy_counter("energy", "AC energy consumed")},
-                "sim-house"}
+  return Device{
+      name,
+      "House with AC (simulated)",
+      {sensor("temperature", "°C", "temperature", "measurement", "Indoor temperature"),
+       number_command("target_temperature", 5, 35, "°C", "temperature", "Target temperature"),
+       enum_command("hvac_mode", {"off", "heat", "cool", "auto"}, "HVAC mode"),
+       text_sensor("hvac_action", "HVAC action"),
+       sensor("power", "W", "power", "measurement", "AC electric power"), text_sensor("power_estimated"),
+       sensor("comfort_min", "°C", "temperature", "measurement", "Comfort band, lower edge"),
+       sensor("comfort_max", "°C", "temperature", "measurement", "Comfort band, upper edge"), override_until,
+       number_command("expires_s", 1, 7 * 86400, "s", "duration", "Override lifetime"),
+       energy_counter("energy", "AC energy consumed")},
+      "sim-house"}
       .implements(std::string(interfaces::kClimate));
 }
 

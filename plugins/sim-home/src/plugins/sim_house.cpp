@@ -37,7 +37,8 @@ class SimHouse : public Plugin {
     return {
         {"outdoor_csv", HEPEK_CONFIG_PATH, "\"\"", true, "outdoor temperature CSV (time,temp_c)"},
         {"outdoor_column", HEPEK_CONFIG_STRING, "\"temp_c\"", false, "column of outdoor_csv"},
-        {"outdoor_wrap", HEPEK_CONFIG_BOOLEAN, "false", false, "repeat the CSV by whole weeks outside its range"},
+        {"outdoor_wrap", HEPEK_CONFIG_BOOLEAN, "false", false,
+         "repeat the CSV by whole weeks outside its range"},
         {"load", HEPEK_CONFIG_STRING, "\"load\"", false, "device id of the household load; empty = none"},
         ConfigRow{"internal_gain_fraction", HEPEK_CONFIG_FLOAT, "0.7", false,
                   "share of the household load's energy that heats the house"}
@@ -48,13 +49,16 @@ class SimHouse : public Plugin {
             .greater_than(0),
         ConfigRow{"ria_k_per_kw", HEPEK_CONFIG_FLOAT, "6.67", false, "air to outdoor resistance (1/HTC)"}
             .greater_than(0),
-        ConfigRow{"rim_k_per_kw", HEPEK_CONFIG_FLOAT, "0.29", false, "air to mass resistance"}.greater_than(0),
+        ConfigRow{"rim_k_per_kw", HEPEK_CONFIG_FLOAT, "0.29", false, "air to mass resistance"}.greater_than(
+            0),
         ConfigRow{"window_area_m2", HEPEK_CONFIG_FLOAT, "8.0", false, "glazing area"}.at_least(0),
-        ConfigRow{"window_g_value", HEPEK_CONFIG_FLOAT, "0.6", false, "solar heat gain coefficient"}.between(0,
-                                                                                                            1),
-        ConfigRow{"window_azimuth", HEPEK_CONFIG_FLOAT, "180.0", false, "direction the windows face (180 = S)"}
+        ConfigRow{"window_g_value", HEPEK_CONFIG_FLOAT, "0.6", false, "solar heat gain coefficient"}.between(
+            0, 1),
+        ConfigRow{"window_azimuth", HEPEK_CONFIG_FLOAT, "180.0", false,
+                  "direction the windows face (180 = S)"}
             .between(0, 360),
-        ConfigRow{"mean_cloudiness", HEPEK_CONFIG_FLOAT, "0.65", false, "synthetic clouds on the windows, 0..1"}
+        ConfigRow{"mean_cloudiness", HEPEK_CONFIG_FLOAT, "0.65", false,
+                  "synthetic clouds on the windows, 0..1"}
             .between(0, 1),
         {"seed", HEPEK_CONFIG_INTEGER, "0", false,
          "cloud seed; 0 = from the hub (the same seed and mean_cloudiness as sim-pv give the same clouds)"},
@@ -62,14 +66,17 @@ class SimHouse : public Plugin {
         {"longitude", HEPEK_CONFIG_FLOAT, "", false, "default [hub] longitude"},
         ConfigRow{"hvac_mode", HEPEK_CONFIG_STRING, "\"auto\"", false, "user's mode: off, heat, cool, auto"}
             .one_of({"off", "heat", "cool", "auto"}),
-        ConfigRow{"target_temperature", HEPEK_CONFIG_FLOAT, "21.0", false, "user's setpoint, °C"}.between(5, 35),
+        ConfigRow{"target_temperature", HEPEK_CONFIG_FLOAT, "21.0", false, "user's setpoint, °C"}.between(5,
+                                                                                                          35),
         ConfigRow{"deadband_k", HEPEK_CONFIG_FLOAT, "2.0", false,
                   "auto: heat below setpoint − deadband/2, cool above setpoint + deadband/2"}
             .at_least(0),
         {"comfort_min", HEPEK_CONFIG_FLOAT, "19.0", false, "comfort band, lower edge, °C"},
         {"comfort_max", HEPEK_CONFIG_FLOAT, "25.0", false, "comfort band, upper edge, °C"},
-        ConfigRow{"max_thermal_w", HEPEK_CONFIG_FLOAT, "5000.0", false, "AC heating/cooling capacity"}.at_least(0),
-        ConfigRow{"max_electric_w", HEPEK_CONFIG_FLOAT, "1800.0", false, "AC electric input limit"}.at_least(0),
+        ConfigRow{"max_thermal_w", HEPEK_CONFIG_FLOAT, "5000.0", false, "AC heating/cooling capacity"}
+            .at_least(0),
+        ConfigRow{"max_electric_w", HEPEK_CONFIG_FLOAT, "1800.0", false, "AC electric input limit"}.at_least(
+            0),
         ConfigRow{"carnot_efficiency", HEPEK_CONFIG_FLOAT, "0.45", false, "COP = this × Carnot COP"}
             .greater_than(0)
             .at_most(1),
@@ -87,15 +94,16 @@ class SimHouse : public Plugin {
   SimHouse(Host& host, const nlohmann::json& config)
       : Plugin(host),
         house_(house_options(config, host),
-               std::make_unique<SyntheticCloudiness>(seed_of(config, host), config.at("mean_cloudiness").get<double>(),
+               std::make_unique<SyntheticCloudiness>(seed_of(config, host),
+                                                     config.at("mean_cloudiness").get<double>(),
                                                      setting_or_hub(config, host, "latitude").get<double>())),
         outdoor_(CsvSeriesOptions{config.at("outdoor_csv").get<std::string>(),
                                   config.at("outdoor_column").get<std::string>(), 1.0,
                                   config.at("outdoor_wrap").get<bool>()}),
         load_device_(config.at("load").get<std::string>()),
         internal_fraction_(config.at("internal_gain_fraction").get<double>()),
-        setting_({hvac_mode_of(config.at("hvac_mode").get<std::string>()), config.at("target_temperature").get<double>(),
-              config.at("deadband_k").get<double>()}),
+        setting_({hvac_mode_of(config.at("hvac_mode").get<std::string>()),
+                  config.at("target_temperature").get<double>(), config.at("deadband_k").get<double>()}),
         comfort_min_(config.at("comfort_min").get<double>()),
         comfort_max_(config.at("comfort_max").get<double>()),
         step_ms_(1000 * setting_or_hub(config, host, "step_s").get<std::int64_t>()),
@@ -153,7 +161,8 @@ class SimHouse : public Plugin {
           {"ac_cooling_kwh", round_decimals(cooling_kwh_, 3)},
           {"comfort_violation_degree_hours", round_decimals(violation_kh_, 2)},
           {"hours_outside_comfort", round_decimals(hours_outside_, 2)},
-          {"mean_cop", electric_ > 0 ? round_decimals((heating_kwh_ + cooling_kwh_) * 1e6 / electric_, 3) : 0.0},
+          {"mean_cop",
+           electric_ > 0 ? round_decimals((heating_kwh_ + cooling_kwh_) * 1e6 / electric_, 3) : 0.0},
           {"solar_gain_kwh", round_decimals(solar_kwh_, 3)},
           {"internal_gain_kwh", round_decimals(internal_kwh_, 3)},
           {"hours", round_decimals(hours, 2)}}}};
@@ -211,7 +220,8 @@ class SimHouse : public Plugin {
     auto energy = load_.energy(interval.start_ms, "energy_mwh");
     if (!energy && live) energy = load_.latest("energy_mwh");
     if (!energy) {
-      if (!live && !missing_load_warned_) host().warn("no " + load_device_ + " reading for a step; no internal gains");
+      if (!live && !missing_load_warned_)
+        host().warn("no " + load_device_ + " reading for a step; no internal gains");
       missing_load_warned_ = true;
       return 0;
     }
@@ -222,7 +232,8 @@ class SimHouse : public Plugin {
     if (!outdoor_c_) return;  // recorded in sense; nothing to integrate
     const HvacRequest request = setting_.in_effect(interval.start_ms);
     const double internal_kw = internal_gain_kw(interval, live);
-    const HouseStep result = house_.step(interval.start_ms, interval.duration_ms, *outdoor_c_, internal_kw, request);
+    const HouseStep result =
+        house_.step(interval.start_ms, interval.duration_ms, *outdoor_c_, internal_kw, request);
     load_.forget_through(interval.start_ms);
     const double hours = static_cast<double>(interval.duration_ms) / kMillisPerHour;
     electric_ += result.electric_mwh;
@@ -279,7 +290,8 @@ class SimHouse : public Plugin {
   double power_w_ = 0;
   MilliWattHours electric_ = 0;
   double heating_kwh_ = 0, cooling_kwh_ = 0, solar_kwh_ = 0, internal_kwh_ = 0;
-  double indoor_min_ = std::numeric_limits<double>::infinity(), indoor_max_ = -std::numeric_limits<double>::infinity();
+  double indoor_min_ = std::numeric_limits<double>::infinity(),
+         indoor_max_ = -std::numeric_limits<double>::infinity();
   double outdoor_min_ = std::numeric_limits<double>::infinity(),
          outdoor_max_ = -std::numeric_limits<double>::infinity();
   double indoor_sum_ = 0, violation_kh_ = 0, hours_outside_ = 0;

@@ -37,8 +37,8 @@ class SimHouse : public Plugin {
     return {
         {"outdoor_csv", HEPEK_CONFIG_PATH, "\"\"", true, "outdoor temperature CSV (time,temp_c)"},
         {"outdoor_column", HEPEK_CONFIG_STRING, "\"temp_c\"", false, "column of outdoor_csv"},
-        {"outdoor_wrap", HEPEK_CONFIG_BOOLEAN, "false", false,
-         "repeat the CSV by whole weeks outside its range"},
+        {"wrap", HEPEK_CONFIG_BOOLEAN, "false", false,
+         "outdoor_csv: repeat it by whole weeks outside its range"},
         {"load", HEPEK_CONFIG_STRING, "\"load\"", false, "device id of the household load; empty = none"},
         ConfigRow{"internal_gain_fraction", HEPEK_CONFIG_FLOAT, "0.7", false,
                   "share of the household load's energy that heats the house"}
@@ -99,7 +99,7 @@ class SimHouse : public Plugin {
                                                      setting_or_hub(config, host, "latitude").get<double>())),
         outdoor_(CsvSeriesOptions{config.at("outdoor_csv").get<std::string>(),
                                   config.at("outdoor_column").get<std::string>(), 1.0,
-                                  config.at("outdoor_wrap").get<bool>()}),
+                                  config.at("wrap").get<bool>()}),
         load_device_(config.at("load").get<std::string>()),
         internal_fraction_(config.at("internal_gain_fraction").get<double>()),
         setting_({hvac_mode_of(config.at("hvac_mode").get<std::string>()),

@@ -47,7 +47,7 @@ std::string load_table(const std::string& id, const std::string& relay, std::int
 }
 std::string relay_table(const std::string& id, const std::string& plug) {
   return "\n[[plugin]]\nid = \"" + id +
-         "\"\ntype = \"relay\"\nbackend = \"mqtt\"\ndefault_state = \"off\"\n"
+         "\"\ntype = \"relay\"\nbackend = \"mqtt\"\nrole = \"appliance\"\ndefault_state = \"off\"\n"
          "remember = false\ncommand_topic = \"cmnd/" +
          plug + "/POWER\"\nstate_topic = \"stat/" + plug + "/POWER\"\n";
 }

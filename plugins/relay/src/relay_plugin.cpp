@@ -24,6 +24,10 @@ class Relay : public Plugin {
     return {
         ConfigRow{"backend", HEPEK_CONFIG_STRING, "\"sim\"", false, "gpio, mqtt or sim"}.one_of(
             {"gpio", "mqtt", "sim"}),
+        ConfigRow{"role", HEPEK_CONFIG_STRING, "\"supply\"", false,
+                  "supply (the home's supply switch) or appliance (a plug an appliance hangs on, e.g. for "
+                  "flexible-load)"}
+            .one_of({"supply", "appliance"}),
         ConfigRow{"default_state", HEPEK_CONFIG_STRING, "\"on\"", false, "state at first start (on or off)"}
             .one_of({"on", "off"}),
         {"remember", HEPEK_CONFIG_BOOLEAN, "true", false, "restore the last state after a restart"},
@@ -80,11 +84,12 @@ class Relay : public Plugin {
     if (backend_ == "mqtt" && !config_.at("state_topic").get<std::string>().empty())
       host().subscribe(config_.at("state_topic").get<std::string>(),
                        [this](const Message& message) { on_switch_report(message.payload); });
+    const std::string role = config_.at("role").get<std::string>();
     host().announce(Device{host().id(),
-                           "Supply relay",
-                           {enum_command("state", {"on", "off"}, "Supply")},
+                           role == "supply" ? "Supply relay" : "Appliance switch",
+                           {enum_command("state", {"on", "off"}, role == "supply" ? "Supply" : "Power")},
                            "relay-" + backend_}
-                        .implements("switch", "supply"),
+                        .implements("switch", role),
                     [this](const nlohmann::json& command) { return on_command(command); });
     drive(initial);
     if (!host().is_simulation() && !schedule_.empty())

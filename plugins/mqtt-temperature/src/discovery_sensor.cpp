@@ -11,7 +11,8 @@ using R = Result<std::optional<DiscoveredSensor>>;
 
 // The value of a key given in long or abbreviated form, as a string; nullopt when absent. A value that is not a
 // string is an error naming the key.
-Result<std::optional<std::string>> text(const nlohmann::json& doc, const char* name, const char* abbreviation) {
+Result<std::optional<std::string>> text(const nlohmann::json& doc, const char* name,
+                                        const char* abbreviation) {
   using T = Result<std::optional<std::string>>;
   for (const char* key : {name, abbreviation}) {
     const auto it = doc.find(key);
@@ -67,7 +68,8 @@ Result<std::optional<DiscoveredSensor>> parse_discovery_sensor(std::string_view 
     if (list == doc.end()) continue;
     if (!list->is_array()) return R::failure(fmt::format("discovery key \"{}\" is not a list", key));
     for (const auto& entry : *list) {
-      if (!entry.is_object()) return R::failure(fmt::format("discovery key \"{}\" has an entry that is not an object", key));
+      if (!entry.is_object())
+        return R::failure(fmt::format("discovery key \"{}\" has an entry that is not an object", key));
       auto entry_topic = text(entry, "topic", "t");
       if (!entry_topic || !*entry_topic)
         return R::failure(fmt::format("discovery key \"{}\" has an entry without a topic", key));
@@ -86,7 +88,8 @@ Result<std::optional<DiscoveredSensor>> parse_discovery_sensor(std::string_view 
   if (!problem.empty()) return R::failure(problem);
 
   if (device_class != "temperature")
-    return R::failure(fmt::format("discovery config has device_class \"{}\", not \"temperature\"", device_class));
+    return R::failure(
+        fmt::format("discovery config has device_class \"{}\", not \"temperature\"", device_class));
   if (sensor.state_topic.empty()) return R::failure("discovery config has no state_topic (stat_t)");
   if (!value_template.empty()) {
     auto path = ValuePath::from_template(value_template);

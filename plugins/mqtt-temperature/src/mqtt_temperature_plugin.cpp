@@ -30,7 +30,8 @@ class MqttTemperaturePlugin : public Plugin {
   static std::vector<ConfigRow> config_schema() {
     return {
         {"discovery_topic", HEPEK_CONFIG_STRING, "\"\"", false,
-         "the device's Home Assistant discovery topic, e.g. homeassistant/sensor/0x00158d0001a2b3c4/temperature/"
+         "the device's Home Assistant discovery topic, e.g. "
+         "homeassistant/sensor/0x00158d0001a2b3c4/temperature/"
          "config; empty: use state_topic, value_key and unit"},
         {"state_topic", HEPEK_CONFIG_STRING, "\"\"", false,
          "the topic the temperature comes on; with discovery_topic a filter that covers the announced one "
@@ -46,9 +47,11 @@ class MqttTemperaturePlugin : public Plugin {
         ConfigRow{"role", HEPEK_CONFIG_STRING, "\"indoor\"", false,
                   "where it measures: indoor, outdoor, or none (another temperature)"}
             .one_of({"indoor", "outdoor", "none"}),
-        {"name", HEPEK_CONFIG_STRING, "\"\"", false, "the device's name; empty: the announced one or the topic"},
-        ConfigRow{"stale_after_s", HEPEK_CONFIG_DURATION, "3600", false,
-                  "offline after this long without a reading (zigbee sensors report on change, at least hourly)"}
+        {"name", HEPEK_CONFIG_STRING, "\"\"", false,
+         "the device's name; empty: the announced one or the topic"},
+        ConfigRow{
+            "stale_after_s", HEPEK_CONFIG_DURATION, "3600", false,
+            "offline after this long without a reading (zigbee sensors report on change, at least hourly)"}
             .at_least(1),
     };
   }
@@ -70,14 +73,16 @@ class MqttTemperaturePlugin : public Plugin {
     if (discovery_topic_.empty() && state_filter_.empty())
       throw std::invalid_argument("set discovery_topic (a Home Assistant discovery topic) or state_topic");
     if (discovery_topic_.empty()) {
-      for (const auto& [key, topic] : {std::pair{"state_topic", state_filter_},
-                                       std::pair{"availability_topic", availability_filter_}})
+      for (const auto& [key, topic] :
+           {std::pair{"state_topic", state_filter_}, std::pair{"availability_topic", availability_filter_}})
         if (topic.find_first_of("+#") != std::string::npos)
           throw std::invalid_argument(fmt::format(
-              "{} \"{}\" has a wildcard: without discovery_topic it must be the device's own topic", key, topic));
+              "{} \"{}\" has a wildcard: without discovery_topic it must be the device's own topic", key,
+              topic));
       DiscoveredSensor configured;
       configured.state_topic = state_filter_;
-      configured.value = checked(ValuePath::from_keys(config.at("value_key").get<std::string>()), "value_key");
+      configured.value =
+          checked(ValuePath::from_keys(config.at("value_key").get<std::string>()), "value_key");
       configured.unit = checked(parse_unit(config.at("unit").get<std::string>()), "unit");
       configured.availability_topic = availability_filter_;
       configured.payload_available = config.at("payload_available").get<std::string>();
@@ -124,7 +129,8 @@ class MqttTemperaturePlugin : public Plugin {
       return;
     }
     if (!*parsed) {
-      host().warn(fmt::format("the device removed its discovery document on {}; it is offline now", message.topic));
+      host().warn(
+          fmt::format("the device removed its discovery document on {}; it is offline now", message.topic));
       unfollow();
       sensor_.reset();
       device_available_ = false;
@@ -134,7 +140,8 @@ class MqttTemperaturePlugin : public Plugin {
     if (sensor_ && *sensor_ == discovered) return;  // the retained copy again
     if (state_filter_.empty() || !topics::topic_matches(state_filter_, discovered.state_topic)) {
       host().error(fmt::format(
-          "the device announces state_topic \"{}\", which state_topic = \"{}\" does not cover: the broker lets "
+          "the device announces state_topic \"{}\", which state_topic = \"{}\" does not cover: the broker "
+          "lets "
           "this plugin read only the topics its config names; set state_topic to it or a filter over it",
           discovered.state_topic, state_filter_));
       return;
@@ -142,13 +149,14 @@ class MqttTemperaturePlugin : public Plugin {
     if (!discovered.availability_topic.empty() &&
         !topics::topic_matches(availability_filter_, discovered.availability_topic) &&
         !topics::topic_matches(state_filter_, discovered.availability_topic)) {
-      host().warn(fmt::format("the device's availability topic \"{}\" is not covered by state_topic or "
-                              "availability_topic; its availability comes from its readings alone",
-                              discovered.availability_topic));
+      host().warn(
+          fmt::format("the device's availability topic \"{}\" is not covered by state_topic or "
+                      "availability_topic; its availability comes from its readings alone",
+                      discovered.availability_topic));
       discovered.availability_topic.clear();
     }
-    host().info(fmt::format("following {} ({}, {}) from the discovery document",
-                            discovered.state_topic, discovered.value.describe(),
+    host().info(fmt::format("following {} ({}, {}) from the discovery document", discovered.state_topic,
+                            discovered.value.describe(),
                             discovered.unit == TemperatureUnit::celsius ? "°C" : "converted to °C"));
     unfollow();
     if (name_.empty() && !discovered.name.empty()) announce(discovered.name);
@@ -161,12 +169,13 @@ class MqttTemperaturePlugin : public Plugin {
     state_subscription_ =
         host().subscribe(sensor.state_topic, [this](const Message& message) { on_reading(message); });
     if (!sensor.availability_topic.empty())
-      availability_subscription_ = host().subscribe(sensor.availability_topic, [this](const Message& message) {
-        if (!sensor_) return;
-        const auto said = read_text(message.payload, sensor_->availability_value);
-        if (said == sensor_->payload_available) device_available_ = true;
-        if (said == sensor_->payload_not_available) device_available_ = false;
-      });
+      availability_subscription_ =
+          host().subscribe(sensor.availability_topic, [this](const Message& message) {
+            if (!sensor_) return;
+            const auto said = read_text(message.payload, sensor_->availability_value);
+            if (said == sensor_->payload_available) device_available_ = true;
+            if (said == sensor_->payload_not_available) device_available_ = false;
+          });
   }
 
   void unfollow() {

@@ -54,7 +54,8 @@ Result<ValuePath> ValuePath::from_keys(std::string_view dotted) {
   while (start <= dotted.size()) {
     const std::size_t dot = std::min(dotted.find('.', start), dotted.size());
     const std::string_view key = dotted.substr(start, dot - start);
-    if (key.empty()) return Result<ValuePath>::failure(fmt::format("value_key {}: empty key", quoted(dotted)));
+    if (key.empty())
+      return Result<ValuePath>::failure(fmt::format("value_key {}: empty key", quoted(dotted)));
     path.keys.emplace_back(key);
     start = dot + 1;
   }
@@ -64,9 +65,10 @@ Result<ValuePath> ValuePath::from_keys(std::string_view dotted) {
 Result<ValuePath> ValuePath::from_template(std::string_view value_template) {
   using R = Result<ValuePath>;
   const auto refuse = [&](const std::string& why) {
-    return R::failure(fmt::format("value_template {}: {} (supported: {{{{ value }}}}, {{{{ value_json.a.b }}}}, "
-                                  "{{{{ value_json['a'] }}}}, with | float, | int, | round(n))",
-                                  quoted(value_template), why));
+    return R::failure(
+        fmt::format("value_template {}: {} (supported: {{{{ value }}}}, {{{{ value_json.a.b }}}}, "
+                    "{{{{ value_json['a'] }}}}, with | float, | int, | round(n))",
+                    quoted(value_template), why));
   };
   std::string_view text = trim(value_template);
   if (text.size() < 4 || text.substr(0, 2) != "{{" || text.substr(text.size() - 2) != "}}")

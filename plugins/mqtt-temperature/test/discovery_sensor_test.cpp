@@ -64,13 +64,15 @@ TEST(DiscoverySensor, RefusesWhatIsNotAUsableTemperatureNamingTheKey) {
   EXPECT_NE(error(R"({"device_class":"humidity","state_topic":"a"})").find("device_class \"humidity\""),
             std::string::npos);
   EXPECT_NE(error(R"({"device_class":"temperature"})").find("no state_topic"), std::string::npos);
-  EXPECT_NE(error(R"({"device_class":"temperature","state_topic":7})").find("\"state_topic\" is not a string"),
-            std::string::npos);
+  EXPECT_NE(
+      error(R"({"device_class":"temperature","state_topic":7})").find("\"state_topic\" is not a string"),
+      std::string::npos);
   EXPECT_NE(error(R"({"dev_cla":"temperature","stat_t":"a","val_tpl":"{{ value_json.t * 2 }}"})")
                 .find("value_template"),
             std::string::npos);
-  EXPECT_NE(error(R"({"dev_cla":"temperature","stat_t":"a","unit_of_meas":"%"})").find("not a temperature unit"),
-            std::string::npos);
+  EXPECT_NE(
+      error(R"({"dev_cla":"temperature","stat_t":"a","unit_of_meas":"%"})").find("not a temperature unit"),
+      std::string::npos);
   EXPECT_NE(error(R"({"dev_cla":"temperature","stat_t":"a","avty":{}})").find("\"avty\" is not a list"),
             std::string::npos);
   EXPECT_NE(error(R"({"dev_cla":"temperature","stat_t":"a","avty":[{}]})").find("without a topic"),

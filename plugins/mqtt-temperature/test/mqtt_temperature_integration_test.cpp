@@ -75,8 +75,8 @@ class MqttTemperature : public ::testing::Test {
     const std::string password = t::accounts(data_dir_).at("admin").get<std::string>();
     return std::make_unique<t::PeerProcess>(std::vector<std::string>{
         "/usr/bin/python3", t::source_dir() + "/plugins/mqtt-temperature/test/mqtt_thermometer.py", "--port",
-        std::to_string(port_), "--username", "admin", "--password", password, "--name", name, "--style", style,
-        "--celsius", std::to_string(celsius), "--interval-ms", "300"});
+        std::to_string(port_), "--username", "admin", "--password", password, "--name", name, "--style",
+        style, "--celsius", std::to_string(celsius), "--interval-ms", "300"});
   }
 
   bool state_near(const std::string& device, double celsius) {
@@ -108,8 +108,8 @@ TEST_F(MqttTemperature, DevicesFoundByDiscoveryBecomeIndoorAndOutdoorSensors) {
   for (const auto& [device, role] : {std::pair{"living", "indoor"}, std::pair{"garden", "outdoor"}}) {
     const auto config = observer_->wait_for("hepek/" + std::string(device) + "/config", {}, 30000);
     ASSERT_TRUE(config) << hub_->log();
-    const auto status = hepek::interfaces::check_implements(*json_of(*config),
-                                                            hepek::interfaces::kTemperatureSensor, role);
+    const auto status =
+        hepek::interfaces::check_implements(*json_of(*config), hepek::interfaces::kTemperatureSensor, role);
     EXPECT_TRUE(status.ok()) << status.error() << "\n" << config->payload;
   }
   EXPECT_TRUE(state_near("living", 21.5)) << hub_->log() << living->log();
@@ -167,8 +167,8 @@ TEST_F(MqttTemperature, BadReadingsAndDocumentsAreCountedAndChangeNothing) {
   // Discovery documents that are not a usable temperature sensor: refused with the reason, nothing followed.
   auto garden = thermometer("garden", "tasmota", 4.0);
   EXPECT_TRUE(state_near("garden", 4.0)) << hub_->log();
-  for (const char* bad : {R"({"dev_cla":"humidity","stat_t":"tele/garden/SENSOR"})", "{\"dev_cla\":",
-                          R"({"dev_cla":"temperature","stat_t":"elsewhere/SENSOR"})"})
+  for (const char* bad : {R"({"dev_cla":"humidity","stat_t":"tele/garden/SENSOR"})",
+                          "{\"dev_cla\":", R"({"dev_cla":"temperature","stat_t":"elsewhere/SENSOR"})"})
     admin_->publish("homeassistant/sensor/garden_DS18B20_Temperature/config", bad, 1, false);
   admin_->publish("thermometer/garden/control", "celsius 5.5");
   EXPECT_TRUE(state_near("garden", 5.5)) << hub_->log();  // still following the good document

@@ -25,9 +25,9 @@ TEST(ValuePath, ReadsTheTemplateFormsDevicesAnnounce) {
 }
 
 TEST(ValuePath, RefusesWhatNeedsATemplateEngineNamingIt) {
-  for (const char* text : {"value_json.temperature", "{{ value_json.t * 10 }}", "{{ value_json }}",
-                           "{% if value %}1{% endif %}", "{{ value_json.t | replace('a','b') }}",
-                           "{{ value_json['t }}", "{{ states('sensor.x') }}"}) {
+  for (const char* text :
+       {"value_json.temperature", "{{ value_json.t * 10 }}", "{{ value_json }}", "{% if value %}1{% endif %}",
+        "{{ value_json.t | replace('a','b') }}", "{{ value_json['t }}", "{{ states('sensor.x') }}"}) {
     const auto path = ValuePath::from_template(text);
     ASSERT_FALSE(path.ok()) << text;
     EXPECT_NE(path.error().find("value_template"), std::string::npos) << path.error();
@@ -40,7 +40,8 @@ TEST(ReadCelsius, PlainAndJsonPayloadsInEveryUnit) {
   const ValuePath plain;
   const ValuePath z2m = *ValuePath::from_keys("temperature");
   EXPECT_DOUBLE_EQ(*read_celsius(" 21.5\n", plain, TemperatureUnit::celsius), 21.5);
-  EXPECT_DOUBLE_EQ(*read_celsius(R"({"temperature":19.25,"humidity":40})", z2m, TemperatureUnit::celsius), 19.25);
+  EXPECT_DOUBLE_EQ(*read_celsius(R"({"temperature":19.25,"humidity":40})", z2m, TemperatureUnit::celsius),
+                   19.25);
   EXPECT_DOUBLE_EQ(*read_celsius(R"({"temperature":"19.5"})", z2m, TemperatureUnit::celsius), 19.5);
   EXPECT_NEAR(*read_celsius("70.7", plain, TemperatureUnit::fahrenheit), 21.5, 1e-9);
   EXPECT_NEAR(*read_celsius("294.65", plain, TemperatureUnit::kelvin), 21.5, 1e-9);

@@ -4,7 +4,7 @@
 // the device plugins of the live home: meter-dsmr on a DSMR 5 replay bridge (tests/integration/peers), sunspec on
 // the pymodbus SunSpec hybrid simulator, relay driving a Tasmota-style plug (paho), w1-temperature on a fake
 // sysfs tree, gps on a gpsd port (no gpsd running here: the plugin keeps reconnecting with backoff, as on a box
-// without a receiver), and climate / flexible-load when they are built. After a settling time it samples the
+// without a receiver), climate on the simulated HA-MQTT AC (plugins/climate/test) and flexible-load on a plug. After a settling time it samples the
 // hub's VmRSS, VmHWM (peak), RssAnon (private) and PSS and its broker's VmRSS from /proc, and prints JSON with the delta and whether the
 // hub stays under the 20 MB aim. Needs the hub, the plugins and /usr/bin/python3 with python3-pymodbus and
 // python3-paho-mqtt (scripts/install-deps); fails loudly when one is missing.
@@ -83,13 +83,18 @@ std::string device_plugins(int p1_port, int modbus_port, const std::string& w1_d
        << "\nunit = 1\npoll_s = 1\n\n"
        << "[[plugin]]\nid = \"supply\"\ntype = \"relay\"\nbackend = \"mqtt\"\ndefault_state = \"on\"\n"
        << "command_topic = \"cmnd/plug/POWER\"\nstate_topic = \"stat/plug/POWER\"\n\n"
-       << "[[plugin]]\nid = \"dishwasher-plug\"\ntype = \"relay\"\nbackend = \"mqtt\"\ndefault_state = \"off\"\n"
+       << "[[plugin]]\nid = \"dishwasher-plug\"\ntype = \"relay\"\nbackend = \"mqtt\"\nrole = \"appliance\"\n"
+       << "default_state = \"off\"\n"
        << "command_topic = \"cmnd/dishwasher/POWER\"\nstate_topic = \"stat/dishwasher/POWER\"\n\n"
        << "[[plugin]]\nid = \"indoor\"\ntype = \"w1-temperature\"\nrole = \"indoor\"\ndevices_dir = \""
        << w1_devices << "\"\ninterval_s = 2\n\n"
        << "[[plugin]]\nid = \"gps\"\ntype = \"gps\"\nhost = \"127.0.0.1\"\nport = " << gpsd_port << "\n\n";
-  if (plugin_built("climate"))
-    body << "[[plugin]]\nid = \"ac\"\ntype = \"climate\"\n\n";
+  if (plugin_built("climate"))  // driving plugins/climate/test/ac_unit.py's topics
+    body << "[[plugin]]\nid = \"ac\"\ntype = \"climate\"\nmode_command_topic = \"ac/mode/set\"\n"
+         << "mode_state_topic = \"ac/mode/state\"\ntemperature_command_topic = \"ac/temperature/set\"\n"
+         << "temperature_state_topic = \"ac/temperature/state\"\n"
+         << "current_temperature_topic = \"ac/current_temperature\"\naction_topic = \"ac/action\"\n"
+         << "power_topic = \"ac/power\"\navailability_topic = \"ac/availability\"\n\n";
   if (plugin_built("flexible-load"))
     body << "[[plugin]]\nid = \"dishwasher\"\ntype = \"flexible-load\"\nswitch = \"dishwasher-plug\"\n"
          << "rated_power_w = 2000\nrun_s = 5400\nrecurrence = \"daily\"\nearliest = \"20:00\"\n"
@@ -121,7 +126,12 @@ nlohmann::json measure(const std::string& body, std::chrono::seconds settle) {
     for (const char* name : {"plug", "dishwasher"})
       plugs.push_back(std::make_unique<t::PeerProcess>(std::vector<std::string>{
           "/usr/bin/python3", t::source_dir() + "/tests/integration/peers/mqtt_plug.py", "--port",
-          std::to_string(port), "--username", "admin", "--password", admin, "--name", name, "--state", "OFF"}));
+          std::to_string(port), "--username", "admin", "--password", admin, "--name", name, "--state",
+          "OFF"}));
+    if (body.find("type = \"climate\"") != std::string::npos)
+      plugs.push_back(std::make_unique<t::PeerProcess>(std::vector<std::string>{
+          "/usr/bin/python3", t::source_dir() + "/plugins/climate/test/ac_unit.py", "--port",
+          std::to_string(port), "--username", "admin", "--password", admin, "--name", "ac"}));
   }
   std::this_thread::sleep_for(settle);
   if (!hub.running()) throw std::runtime_error("the hub exited:\n" + hub.log());

@@ -4,7 +4,8 @@
 // the device plugins of the live home: meter-dsmr on a DSMR 5 replay bridge (tests/integration/peers), sunspec on
 // the pymodbus SunSpec hybrid simulator, relay driving a Tasmota-style plug (paho), w1-temperature on a fake
 // sysfs tree, gps on a gpsd port (no gpsd running here: the plugin keeps reconnecting with backoff, as on a box
-// without a receiver), climate on the simulated HA-MQTT AC (plugins/climate/test) and flexible-load on a plug. After a settling time it samples the
+// without a receiver), climate on the simulated HA-MQTT AC (plugins/climate/test), flexible-load on a plug and mqtt-temperature on
+// an ESPHome-style topic. After a settling time it samples the
 // hub's VmRSS, VmHWM (peak), RssAnon (private) and PSS and its broker's VmRSS from /proc, and prints JSON with the delta and whether the
 // hub stays under the 20 MB aim. Needs the hub, the plugins and /usr/bin/python3 with python3-pymodbus and
 // python3-paho-mqtt (scripts/install-deps); fails loudly when one is missing.
@@ -95,6 +96,9 @@ std::string device_plugins(int p1_port, int modbus_port, const std::string& w1_d
          << "temperature_state_topic = \"ac/temperature/state\"\n"
          << "current_temperature_topic = \"ac/current_temperature\"\naction_topic = \"ac/action\"\n"
          << "power_topic = \"ac/power\"\navailability_topic = \"ac/availability\"\n\n";
+  if (plugin_built("mqtt-temperature"))
+    body << "[[plugin]]\nid = \"outdoor\"\ntype = \"mqtt-temperature\"\nrole = \"outdoor\"\n"
+         << "state_topic = \"esphome/garden/sensor/temperature/state\"\n\n";
   if (plugin_built("flexible-load"))
     body << "[[plugin]]\nid = \"dishwasher\"\ntype = \"flexible-load\"\nswitch = \"dishwasher-plug\"\n"
          << "rated_power_w = 2000\nrun_s = 5400\nrecurrence = \"daily\"\nearliest = \"20:00\"\n"

@@ -35,7 +35,8 @@ TEST(JsonFile, RoundTripAndNoFileYet) {
 
 TEST(JsonFile, RefusesWhatIsNotAnObjectNamingTheFile) {
   const t::TempDir dir;
-  for (const std::string& text : std::vector<std::string>{"{\"state\":", "[1]", "{\"a\":1,\"a\":2}", std::string("{}\0x", 4)}) {
+  for (const std::string& text :
+       std::vector<std::string>{"{\"state\":", "[1]", "{\"a\":1,\"a\":2}", std::string("{}\0x", 4)}) {
     const std::string path = dir.write("bad.json", text);
     const std::string error = error_of([&] { (void)read_json_file(path, "climate setting"); });
     EXPECT_NE(error.find("climate setting file " + path), std::string::npos) << error;

@@ -128,15 +128,19 @@ int32_t Hub::subscribe_for(Instance& instance, const std::string& filter, int qo
     return HEPEK_DENIED;
   }
   bool first = true;
+  bool replayed = false;
   uint64_t new_id;
   {
     std::lock_guard lock(instance.mutex);
     new_id = next_subscription_id_++;
     for (const auto& subscription : instance.subscriptions) first = first && subscription.filter != filter;
     instance.subscriptions.push_back({new_id, filter, std::clamp(qos, 0, 2), callback, user});
+    replayed = instance.subscriptions_replayed;
   }
   if (id) *id = new_id;
-  if (instance.connection && (first || options_.simulation)) instance.connection->subscribe(filter, qos);
+  // The in-process bus of a simulation has no connect to replay on: it always subscribes at once.
+  if (instance.connection && ((first && replayed) || options_.simulation))
+    instance.connection->subscribe(filter, qos);
   return HEPEK_OK;
 }
 

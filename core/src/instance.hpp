@@ -86,6 +86,10 @@ class Instance {
   std::mutex mutex;  // guards subscriptions, devices and timers (host API calls may come from plugin threads)
 
   std::vector<Subscription> subscriptions;
+  // Whether on_instance_connected() has replayed the subscriptions on the current connection: until then a new
+  // subscription only joins the list (the replay sends it), afterwards it is sent at once. Sending it both ways
+  // made the broker hand the plugin every retained message of the filter twice.
+  bool subscriptions_replayed = false;
   std::map<std::string, AnnouncedDevice> devices;
   std::vector<uint64_t> timers;
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <set>
 
 #include "hepek/topics.hpp"
 #include "hub.hpp"
@@ -208,8 +209,12 @@ void Hub::on_instance_connected(Instance& instance) {
   std::vector<std::pair<std::string, int>> filters;
   {
     std::lock_guard lock(instance.mutex);
+    // Each filter once, however many handlers share it: a repeated SUBSCRIBE re-sends its retained messages.
+    std::set<std::string> seen;
     for (const auto& subscription : instance.subscriptions)
-      filters.emplace_back(subscription.filter, subscription.qos);
+      if (seen.insert(subscription.filter).second)
+        filters.emplace_back(subscription.filter, subscription.qos);
+    instance.subscriptions_replayed = true;  // from now on subscribe_for() sends new filters itself
     for (const auto& [name, device] : instance.devices)
       if (device.handler) filters.emplace_back(topics::set(name), 1);
   }

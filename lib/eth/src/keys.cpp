@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -29,17 +30,22 @@ void fill_random(std::uint8_t* out, std::size_t size) {
   }
 }
 
-// One context for the process: created and blinded once, then only used read-only (safe across threads).
+// One context per loaded copy of this library: created and blinded once, then only used read-only (safe across
+// threads). Destroyed with the library: a plugin that links lib/eth is unloaded by the hub (dlclose), and a
+// context left behind would be a leak once the pointer to it is unmapped.
 const secp256k1_context* context() {
-  static const secp256k1_context* const instance = [] {
-    secp256k1_context* created = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+  struct Destroy {
+    void operator()(secp256k1_context* context) const { secp256k1_context_destroy(context); }
+  };
+  static const std::unique_ptr<secp256k1_context, Destroy> instance = [] {
+    std::unique_ptr<secp256k1_context, Destroy> created(secp256k1_context_create(SECP256K1_CONTEXT_NONE));
     Bytes32 seed;
     fill_random(seed.data(), seed.size());
-    if (!secp256k1_context_randomize(created, seed.data()))
+    if (!secp256k1_context_randomize(created.get(), seed.data()))
       throw std::runtime_error("secp256k1 randomize failed");
     return created;
   }();
-  return instance;
+  return instance.get();
 }
 
 constexpr Bytes32 kOrder = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
